@@ -1,0 +1,89 @@
+"""The engine's one entry point: a picture and options in, a dream out.
+
+:func:`dream` knows nothing of chat or queues. It takes a decoded picture (or
+none, for a dream from noise), the options, and two optional hooks: a progress
+callback called after every step and a cancellation check read between steps.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+from PIL import Image
+
+from engine.options import DreamOptions
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Progress:
+    """Where a running dream is: called back after every gradient step."""
+
+    step: int
+    """Steps done so far, over all octaves (and all layers of a sweep, frames of a zoom)."""
+
+    total: int
+    octave: int
+    """The octave being dreamt, counting from 1 at the smallest scale."""
+
+    octaves: int
+    preview: Image.Image | None = None
+    """The picture as it stands, given at the end of each octave only."""
+
+    @property
+    def fraction(self) -> float:
+        return self.step / self.total if self.total else 1.0
+
+
+ProgressCallback = Callable[[Progress], None]
+CancelCheck = Callable[[], bool]
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class DreamResult:
+    """A finished dream, already encoded for storage or upload."""
+
+    data: bytes
+    media_type: str
+    """``image/png`` for a still dream; ``image/webp`` or ``image/gif`` for a zoom."""
+
+    width: int
+    height: int
+    options: DreamOptions
+    seconds: float
+
+    @property
+    def extension(self) -> str:
+        return self.media_type.rsplit("/", 1)[1]
+
+
+def dream(
+    image: Image.Image | None,
+    options: DreamOptions,
+    *,
+    guide: Image.Image | None = None,
+    progress: ProgressCallback | None = None,
+    should_cancel: CancelCheck | None = None,
+    device: str | None = None,
+) -> DreamResult:
+    """Dream ``image`` as ``options`` ask and return the encoded result.
+
+    ``image`` is ignored in noise mode and required otherwise. ``guide`` is the
+    guide picture when ``options.guide`` is set. ``device`` overrides the
+    automatic choice (CUDA when present, else the CPU).
+
+    Raises :class:`~engine.errors.BadInput` for a picture or options that cannot
+    be dreamt, :class:`~engine.errors.EngineUnavailable` when weights are
+    missing, and :class:`~engine.errors.Cancelled` when ``should_cancel``
+    returned true between two steps.
+    """
+    from engine import runner
+
+    return runner.run(
+        image,
+        options,
+        guide=guide,
+        progress=progress,
+        should_cancel=should_cancel,
+        device=device,
+    )
