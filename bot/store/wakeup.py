@@ -1,0 +1,198 @@
+"""Wake-ups without busy polling: a committed change tells the processes that wait for it.
+
+Three channels carry them: :data:`QUEUE` (a job became ready to start), :data:`JOB` (a job
+changed: progress, result, failure; the payload is its id) and :data:`CANCEL` (a running job
+is asked to stop; the payload is its id). On PostgreSQL they are
+``NOTIFY`` messages sent with the writing transaction and heard with ``LISTEN``. On SQLite each
+listener binds a Linux abstract unix datagram socket and leaves a marker file named after it in
+a folder beside the database; a committed writer sends one datagram to every marker. Abstract
+sockets do not cross network namespaces, so SQLite wake-ups reach only processes on one host
+(and in one container); the slow re-check of the waiting side covers anything missed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import logging
+import os
+import secrets
+import socket
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+import psycopg
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
+
+from bot.store.database import Database, sqlite_path
+
+_log = logging.getLogger(__name__)
+
+QUEUE = "dreambot_queue"
+JOB = "dreambot_job"
+CANCEL = "dreambot_cancel"
+_CHANNELS = (QUEUE, JOB, CANCEL)
+_PENDING_KEY = "dreambot_wakeups"
+
+
+@dataclasses.dataclass(frozen=True)
+class WakeUp:
+    channel: str
+    payload: str
+
+
+class Listener(Protocol):
+    def wait(self, timeout: float) -> list[WakeUp]:
+        """Block until wake-ups arrive (return them all) or ``timeout`` seconds pass (``[]``)."""
+
+    def close(self) -> None: ...
+
+
+class Notifier(Protocol):
+    def publish(self, session: Session, channel: str, payload: str = "") -> None:
+        """Announce ``payload`` on ``channel`` once ``session`` commits (never if it rolls back)."""
+
+    def listen(self) -> Listener:
+        """Start hearing every channel; wake-ups published from now on are not missed."""
+
+
+def notifier_for(database: Database) -> Notifier:
+    if not database.is_sqlite:
+        return PostgresNotifier(database)
+    path = sqlite_path(database.url)
+    if path is None:
+        return SilentNotifier()
+    return SocketNotifier(path.with_name(path.name + ".wakeup"))
+
+
+class PostgresNotifier:
+    def __init__(self, database: Database) -> None:
+        url = database.url.set(drivername="postgresql")
+        self._conninfo = url.render_as_string(hide_password=False)
+
+    def publish(self, session: Session, channel: str, payload: str = "") -> None:
+        session.execute(select(func.pg_notify(channel, payload)))
+
+    def listen(self) -> Listener:
+        return _PostgresListener(self._conninfo)
+
+
+class _PostgresListener:
+    def __init__(self, conninfo: str) -> None:
+        self._connection = psycopg.connect(conninfo, autocommit=True)
+        for channel in _CHANNELS:
+            self._connection.execute(f"LISTEN {channel}")
+
+    def wait(self, timeout: float) -> list[WakeUp]:
+        heard = [
+            WakeUp(note.channel, note.payload)
+            for note in self._connection.notifies(timeout=timeout, stop_after=1)
+        ]
+        if heard:
+            heard += [
+                WakeUp(note.channel, note.payload)
+                for note in self._connection.notifies(timeout=0.001)
+            ]
+        return heard
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+class SocketNotifier:
+    """Datagrams to every listener registered in ``folder``; see the module's description."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def publish(self, session: Session, channel: str, payload: str = "") -> None:
+        pending = session.info.get(_PENDING_KEY)
+        if pending is None:
+            pending = session.info[_PENDING_KEY] = []
+            _after_commit(session, lambda: self.send(session.info.pop(_PENDING_KEY, [])))
+        pending.append(WakeUp(channel, payload))
+
+    def send(self, wakeups: list[WakeUp]) -> None:
+        if not wakeups or not self.folder.is_dir():
+            return
+        message = "\n".join(f"{w.channel} {w.payload}" for w in dict.fromkeys(wakeups)).encode()
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sender:
+            sender.setblocking(False)
+            for name in os.listdir(self.folder):
+                self._send_one(sender, name, message)
+
+    def listen(self) -> Listener:
+        return _SocketListener(self.folder)
+
+    def _send_one(self, sender: socket.socket, name: str, message: bytes) -> None:
+        try:
+            sender.sendto(message, _address(name))
+        except ConnectionRefusedError:
+            _log.debug("Wake-up listener %s is gone; removing its marker.", name)
+            (self.folder / name).unlink(missing_ok=True)
+        except BlockingIOError:
+            _log.debug("Wake-up listener %s is not reading; it will re-check the queue.", name)
+
+
+class _SocketListener:
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self._name = f"{os.getpid()}-{secrets.token_hex(8)}"
+        self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self._socket.bind(_address(self._name))
+        self._marker = folder / self._name
+        self._marker.touch()
+
+    def wait(self, timeout: float) -> list[WakeUp]:
+        self._socket.settimeout(max(timeout, 0.0001))
+        try:
+            messages = [self._socket.recv(65536)]
+        except TimeoutError:
+            return []
+        self._socket.setblocking(False)
+        with contextlib.suppress(BlockingIOError):
+            while True:
+                messages.append(self._socket.recv(65536))
+        return [_parse(line) for message in messages for line in message.decode().splitlines()]
+
+    def close(self) -> None:
+        self._marker.unlink(missing_ok=True)
+        self._socket.close()
+
+
+class SilentNotifier:
+    """For an in-memory SQLite database: nobody else can listen, waiting sides re-check."""
+
+    def publish(self, session: Session, channel: str, payload: str = "") -> None:
+        return None
+
+    def listen(self) -> Listener:
+        return _SilentListener()
+
+
+class _SilentListener:
+    def wait(self, timeout: float) -> list[WakeUp]:
+        time.sleep(timeout)
+        return []
+
+    def close(self) -> None:
+        return None
+
+
+def _after_commit(session: Session, callback: Callable[[], None]) -> None:
+    def run(_session: Session) -> None:
+        callback()
+
+    event.listen(session, "after_commit", run, once=True)
+
+
+def _address(name: str) -> bytes:
+    return b"\0dreambot-" + name.encode()
+
+
+def _parse(line: str) -> WakeUp:
+    channel, _, payload = line.partition(" ")
+    return WakeUp(channel, payload)

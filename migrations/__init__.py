@@ -1,0 +1,1 @@
+"""Alembic migrations of dreambot's database; run them with ``dreambot db upgrade``."""
