@@ -67,6 +67,28 @@ def url_too_many_redirects(limit: int) -> str:
     return f"The link redirects more than {limit} times; link the image file itself."
 
 
+def no_recent_image() -> str:
+    return (
+        "You have posted no image in this channel yet; post one first, "
+        "or give /dream an http(s) link to one."
+    )
+
+
+def slack_file_needs_scope() -> str:
+    return (
+        "Slack answered with a sign-in page instead of the image, so the app lacks file access; "
+        "ask a workspace admin to add the files:read scope and reinstall it."
+    )
+
+
+def dream_words_help(accepted: Iterable[str]) -> str:
+    return (
+        "Use /dream with a link to an image, or alone to dream the last image you posted here; "
+        f"words choose the dream: {', '.join(accepted)} "
+        "(for example: /dream deeper of=banana seed=7 layer=blocks.4)."
+    )
+
+
 # -- refusals: the person, the place -------------------------------------------------------------
 
 

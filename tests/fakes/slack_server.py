@@ -44,6 +44,7 @@ class Workspace:
     bot_user_id: str = "UBOT"
     bot_id: str = "BBOT"
     team_name: str = "Dream Team"
+    admins: frozenset[str] = frozenset()
 
 
 @dataclasses.dataclass
@@ -120,6 +121,8 @@ class FakeSlack:
         self.file_downloads: list[tuple[str, str | None]] = []
 
         self._private_files: dict[str, PrivateFile] = {}
+        self._public_files: dict[str, PrivateFile] = {}
+        self._endless_files: set[str] = set()
         self._rate_limits: dict[str, _RateLimit] = {}
         self._ids = itertools.count(1)
         self._changed = asyncio.Condition()
@@ -140,11 +143,12 @@ class FakeSlack:
 
     async def start(self) -> None:
         app = web.Application(client_max_size=64 * 1024 * 1024)
-        app.router.add_post("/api/{method}", self._api)
+        app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_post("/response/{response_id}", self._response)
         app.router.add_get("/files-pri/{file_key}/{name}", self._private_file)
         app.router.add_get("/socket-mode", self._socket_mode)
+        app.router.add_get("/web/{name}", self._public_file)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -184,6 +188,16 @@ class FakeSlack:
             "url_private": f"{self.base_url}/files-pri/{file_id}/{name}",
             "url_private_download": f"{self.base_url}/files-pri/{file_id}/{name}",
         }
+
+    def add_public_file(self, name: str, data: bytes, *, media_type: str = "image/png") -> str:
+        """Serve ``data`` to anyone at a plain web address, as an image host on the internet."""
+        self._public_files[name] = PrivateFile(data, media_type)
+        return f"{self.base_url}/web/{name}"
+
+    def add_endless_file(self, name: str) -> str:
+        """An address whose answer starts and never ends, a byte at a time."""
+        self._endless_files.add(name)
+        return f"{self.base_url}/web/{name}"
 
     def rate_limit(self, method: str, *, times: int = 1, retry_after: int = 1) -> None:
         """Answer the next ``times`` calls of ``method`` with 429 and ``Retry-After``."""
@@ -316,6 +330,7 @@ class FakeSlack:
             "chat.postMessage": self._post_message,
             "chat.update": self._update,
             "chat.postEphemeral": self._post_ephemeral,
+            "users.info": self._users_info,
             "files.getUploadURLExternal": self._get_upload_url,
             "files.completeUploadExternal": self._complete_upload,
             "oauth.v2.access": self._oauth_access,
@@ -368,6 +383,18 @@ class FakeSlack:
     async def _post_ephemeral(self, call: ApiCall) -> dict[str, Any]:
         self.ephemerals.append(dict(call.params))
         return {"ok": True, "message_ts": self._new_ts()}
+
+    async def _users_info(self, call: ApiCall) -> dict[str, Any]:
+        space = self._workspace_of(call.token)
+        user_id = call.params["user"]
+        person = {
+            "id": user_id,
+            "name": user_id.lower(),
+            "real_name": f"Person {user_id}",
+            "is_admin": user_id in space.admins,
+            "is_owner": False,
+        }
+        return {"ok": True, "user": person}
 
     async def _get_upload_url(self, call: ApiCall) -> dict[str, Any]:
         file_id = f"F{next(self._ids):05d}"
@@ -433,6 +460,19 @@ class FakeSlack:
             return web.Response(status=404, text="file not found")
         if not known_token or served.needs_scope:
             return web.Response(body=LOGIN_PAGE, content_type="text/html")
+        return web.Response(body=served.data, content_type=served.media_type)
+
+    async def _public_file(self, request: web.Request) -> web.StreamResponse:
+        name = request.match_info["name"]
+        if name in self._endless_files:
+            response = web.StreamResponse(headers={"Content-Type": "image/png"})
+            await response.prepare(request)
+            while True:
+                await response.write(b"\x89")
+                await asyncio.sleep(0.05)
+        served = self._public_files.get(name)
+        if served is None:
+            return web.Response(status=404, text="not found")
         return web.Response(body=served.data, content_type=served.media_type)
 
     # -- helpers ----------------------------------------------------------------------------

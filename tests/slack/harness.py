@@ -1,0 +1,119 @@
+"""A running Slack adapter on a real database, talking to the fake Slack on loopback."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import io
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from bot.fetch import FetchLimits, ImageFetcher
+from bot.settings import QuotaLimits, Settings
+from bot.slack.adapter import SlackAdapter
+from bot.slack.config import EVENTS_PATH, SlackConfig
+from bot.store import migrate
+from bot.store.service import DreamService
+from tests.fakes.slack_server import FakeSlack
+from tests.slack.signing import command_body, event_body, interaction_body, post_signed
+
+SECRET = "signing-secret-for-tests"
+FETCH_LIMITS = FetchLimits(max_bytes=64 * 1024, seconds=2.0)
+
+
+def png(side: int = 72, colour: tuple[int, int, int] = (40, 120, 200)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (side, side), colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@dataclasses.dataclass
+class RunningSlack:
+    slack: FakeSlack
+    adapter: SlackAdapter
+    service: DreamService
+
+    @property
+    def events_url(self) -> str:
+        return f"http://127.0.0.1:{self.adapter.transport.port}{EVENTS_PATH}"
+
+    async def command(self, text: str, *, user: str = "U1", channel: str = "C1") -> str:
+        """Post ``/dream text`` signed; the response URL the app answers at."""
+        response_url = self.slack.response_url()
+        fields = {
+            "command": "/dream",
+            "text": text,
+            "team_id": "T1",
+            "team_domain": "dream-team",
+            "channel_id": channel,
+            "user_id": user,
+            "user_name": user.lower(),
+            "response_url": response_url,
+            "trigger_id": "trigger",
+        }
+        status, _ = await post_signed(self.events_url, command_body(fields), secret=SECRET)
+        if status != 200:
+            raise AssertionError(f"the app answered the command with {status}")
+        return response_url
+
+    async def event(self, event: dict[str, Any], *, event_id: str, retry: int | None = None) -> int:
+        body = {"type": "event_callback", "team_id": "T1", "event_id": event_id, "event": event}
+        headers = {"X-Slack-Retry-Num": str(retry)} if retry is not None else None
+        status, _ = await post_signed(
+            self.events_url, event_body(body), secret=SECRET, headers=headers
+        )
+        return status
+
+    async def interaction(self, payload: dict[str, Any]) -> int:
+        status, _ = await post_signed(self.events_url, interaction_body(payload), secret=SECRET)
+        return status
+
+    async def ephemeral_reply(self, response_url: str) -> str:
+        """The first text the app posted to ``response_url``."""
+        response_id = response_url.rsplit("/", 1)[1]
+        posted = await self.slack.wait_for(lambda: self.slack.responses[response_id])
+        return str(posted[0]["text"])
+
+    async def whisper_to(self, user: str) -> str:
+        """The first ``chat.postEphemeral`` text for ``user``."""
+        found = await self.slack.wait_for(
+            lambda: [e for e in self.slack.ephemerals if e.get("user") == user]
+        )
+        return str(found[0]["text"])
+
+
+@contextlib.asynccontextmanager
+async def running_slack(
+    tmp_path: Path, *, quotas: QuotaLimits | None = None
+) -> AsyncIterator[RunningSlack]:
+    """A migrated SQLite database, the fake Slack, and the adapter in HTTP mode between them."""
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'dreambot.sqlite3'}",
+        media_dir=tmp_path / "media",
+        quotas=quotas or QuotaLimits(),
+        recheck_seconds=0.5,
+    )
+    migrate.upgrade(settings.database_url)
+    service = DreamService.open(settings)
+    async with FakeSlack() as slack:
+        config = SlackConfig(
+            bot_token=slack.workspaces[0].bot_token,
+            signing_secret=SECRET,
+            api_url=slack.api_url,
+            host="127.0.0.1",
+            port=0,
+            file_hosts=(slack.origin,),
+        )
+        async with ImageFetcher(allow_from=[slack.origin], limits=FETCH_LIMITS) as fetcher:
+            adapter = SlackAdapter(
+                config, service, fetcher=fetcher, progress_interval=0.0, delivery_interval=0.5
+            )
+            await adapter.start()
+            try:
+                yield RunningSlack(slack, adapter, service)
+            finally:
+                await adapter.close()
+                await service.close()
