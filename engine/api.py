@@ -8,35 +8,13 @@ callback called after every step and a cancellation check read between steps.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 
 from PIL import Image
 
 from engine.options import DreamOptions
+from engine.progress import CancelCheck, Progress, ProgressCallback
 
-
-@dataclasses.dataclass(frozen=True, kw_only=True)
-class Progress:
-    """Where a running dream is: called back after every gradient step."""
-
-    step: int
-    """Steps done so far, over all octaves (and all layers of a sweep, frames of a zoom)."""
-
-    total: int
-    octave: int
-    """The octave being dreamt, counting from 1 at the smallest scale."""
-
-    octaves: int
-    preview: Image.Image | None = None
-    """The picture as it stands, given at the end of each octave only."""
-
-    @property
-    def fraction(self) -> float:
-        return self.step / self.total if self.total else 1.0
-
-
-ProgressCallback = Callable[[Progress], None]
-CancelCheck = Callable[[], bool]
+__all__ = ["CancelCheck", "DreamResult", "Progress", "ProgressCallback", "dream"]
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

@@ -47,7 +47,7 @@ class WeightsMissing(EngineUnavailable):
         )
 
 
-class Cancelled(DreamError):  # noqa: N818 - names the event, like asyncio.CancelledError
+class Cancelled(DreamError):
     """The dream was asked to stop and stopped between two steps."""
 
     def __init__(self) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 from engine.errors import BadInput
 
 DEFAULT_MODEL = "efficientnet_lite0"
+ANIMATION_FORMATS = ("webp", "gif")
 
 
 class Mode(enum.StrEnum):
@@ -61,7 +62,17 @@ RANGES: dict[str, Range] = {
     "size": Range(64, 4096),
     "seed": Range(0, 2**63 - 1),
     "zoom_frames": Range(2, 240),
+    "max_bytes": Range(64 * 1024, 512 * 1024 * 1024),
 }
+
+
+MODE_DEFAULTS: dict[Mode, dict[str, int]] = {
+    Mode.DREAM: {"steps": 10, "size": 512},
+    Mode.NOISE: {"steps": 48, "size": 288},
+    Mode.SWEEP: {"steps": 10, "size": 384},
+    Mode.ZOOM: {"steps": 4, "size": 384},
+}
+"""Options whose default depends on the mode: a dream from noise needs many more steps."""
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -90,20 +101,39 @@ class DreamOptions:
 
     octaves: int = 4
     octave_scale: float = 1.4
-    steps: int = 10
-    step_size: float = 1.5
+    steps: int = None  # type: ignore[assignment]
+    """Gradient steps per octave; by default 10, or 48 for a dream from noise."""
+
+    step_size: float = None  # type: ignore[assignment]
+    """In 0-255 pixel units; by default the dreaming network's own tuned step (1.5 in the
+    original method, a little more for the EfficientNets)."""
+
     jitter: int = 32
-    size: int = 512
-    """The longest side of the result, in pixels."""
+    size: int = None  # type: ignore[assignment]
+    """The longest side of the result in pixels; by default 512, or 288 for a dream from noise."""
 
     seed: int = 0
     zoom_frames: int = 24
+    max_bytes: int = 8 * 1024 * 1024
+    """The largest a zoom animation may be once encoded; frames are shrunk until it fits."""
+
+    animation_format: str = "webp"
+    """``webp`` or ``gif``, for a zoom animation."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "mode", _mode(self.mode))
+        mode = _mode(self.mode)
+        object.__setattr__(self, "mode", mode)
+        for name, default in MODE_DEFAULTS[mode].items():
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, default)
         for name, accepted in RANGES.items():
-            accepted.check(name.replace("_", " "), getattr(self, name))
+            if getattr(self, name) is not None:
+                accepted.check(name.replace("_", " "), getattr(self, name))
 
+        if self.animation_format not in ANIMATION_FORMATS:
+            raise BadInput(
+                f"The animation format must be webp or gif, not {self.animation_format!r}."
+            )
         if self.layer is not None and self.objective is not None:
             raise BadInput("Give either a layer or an objective, not both.")
 

@@ -19,6 +19,10 @@ _log = logging.getLogger(__name__)
 
 COMMAND_MODULES = (
     "bot.cli.dream",
+    "bot.cli.db",
+    "bot.cli.queue",
+    "bot.cli.worker",
+    "bot.cli.serve",
 )
 
 EXIT_BAD_INPUT = 2
