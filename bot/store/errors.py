@@ -11,7 +11,7 @@ class StoreError(Exception):
     """Base class for the errors the store raises on purpose."""
 
 
-class QuotaExceeded(StoreError, BadInput):  # noqa: N818 - names the event, as callers say it
+class QuotaExceeded(StoreError, BadInput):
     """A submit refused because a limit is reached: which, its value, the count and the reset."""
 
     def __init__(
@@ -24,13 +24,13 @@ class QuotaExceeded(StoreError, BadInput):  # noqa: N818 - names the event, as c
         super().__init__(_quota_sentence(limit_name, limit, used, resets_at))
 
 
-class JobNotFound(StoreError, LookupError):  # noqa: N818 - names the event
+class JobNotFound(StoreError, LookupError):
     def __init__(self, job_id: int) -> None:
         self.job_id = job_id
         super().__init__(f"There is no dream with id {job_id}.")
 
 
-class NotAllowed(StoreError, PermissionError):  # noqa: N818 - names the event
+class NotAllowed(StoreError, PermissionError):
     """The person may not do this to this job: only its author or a community admin may."""
 
     def __init__(self, action: str, job_id: int) -> None:
@@ -39,7 +39,7 @@ class NotAllowed(StoreError, PermissionError):  # noqa: N818 - names the event
         super().__init__(f"Only the author of dream {job_id} or a community admin may {action} it.")
 
 
-class SchemaOutOfDate(StoreError, EngineUnavailable):  # noqa: N818 - names the state
+class SchemaOutOfDate(StoreError, EngineUnavailable):
     """The database lacks migrations this code needs."""
 
     def __init__(self, current: str | None, head: str) -> None:

@@ -144,6 +144,12 @@ class Gallery:
             ).one_or_none()
             return _community_view(row) if row is not None else None
 
+    def find_community(self, community: CommunityRef) -> CommunityView | None:
+        """The community's settings, or ``None`` when it was never seen; creates nothing."""
+        with self.database.reading() as session:
+            row = people.find_community(session, community)
+            return _community_view(row) if row is not None else None
+
     def communities(self) -> list[CommunityView]:
         with self.database.reading() as session:
             rows = session.scalars(select(Community).order_by(Community.id)).all()

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import enum
 import logging
 from typing import Any
 
@@ -31,18 +30,11 @@ from bot.store.models import FailureKind, Job, JobStatus, Like, Media, User, utc
 from bot.store.views import CommunityRef, JobView, QuotaView, Requester, Submitted
 from engine.errors import BadInput
 from engine.options import DreamOptions
+from engine.worker import LeaseState as Lease
 
 _log = logging.getLogger(__name__)
 
 ADMIN_PRIORITY = 1
-
-
-class Lease(enum.Enum):
-    """What an engine learns when it reports on a job it holds."""
-
-    HELD = "held"
-    CANCEL_REQUESTED = "cancel_requested"
-    LOST = "lost"
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -362,6 +354,14 @@ class JobQueue:
         _log.info("Job %d handed back by %s.", job_id, worker_id)
 
     # Reading back.
+
+    def list_jobs(self, *, limit: int = 50, statuses: tuple[str, ...] = ()) -> list[JobView]:
+        """The newest jobs first, of the given statuses (all when none are given)."""
+        query = select(Job).order_by(Job.id.desc()).limit(limit)
+        if statuses:
+            query = query.where(Job.status.in_(statuses))
+        with self.database.reading() as session:
+            return [self.view(session, job) for job in session.scalars(query).unique()]
 
     def view(self, session: Session, job: Job) -> JobView:
         likes = session.scalar(select(func.count(Like.id)).where(Like.job_id == job.id)) or 0

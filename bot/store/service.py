@@ -161,6 +161,10 @@ class DreamService:
     async def community_by_token(self, token: str) -> CommunityView | None:
         return await asyncio.to_thread(self._gallery.community_by_token, token)
 
+    async def find_community(self, community: CommunityRef) -> CommunityView | None:
+        """The community's settings, or ``None`` when it was never seen; creates nothing."""
+        return await asyncio.to_thread(self._gallery.find_community, community)
+
     async def communities(self) -> list[CommunityView]:
         return await asyncio.to_thread(self._gallery.communities)
 
