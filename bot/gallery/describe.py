@@ -65,7 +65,7 @@ def rows(options: DreamOptions) -> list[tuple[str, str]]:
         ("Amplifies", target(options)),
         ("Octaves", f"{options.octaves}, each {options.octave_scale:g} times the last"),
         ("Steps per octave", str(options.steps)),
-        ("Step size", f"{options.step_size:g}"),
+        ("Step size", _step_size(options.step_size)),
         ("Jitter", f"{options.jitter} pixels"),
         ("Size", f"{options.size} pixels on the longest side"),
         ("Seed", str(options.seed)),
@@ -92,6 +92,10 @@ def title(options: DreamOptions, *, author: str) -> str:
     if options.dream_class:
         kind = f"{kind} of “{options.dream_class}”"
     return f"{kind} by {author}"
+
+
+def _step_size(value: float | None) -> str:
+    return "the network's own" if value is None else f"{value:g}"
 
 
 def _count(number: int, noun: str) -> str:

@@ -1,23 +1,24 @@
-"""Pictures by content hash: the original bytes and small WebP thumbnails of them.
+"""Pictures by content hash: results, thumbnails, previews and shared originals.
 
 A media address is the SHA-256 of the file's bytes in lowercase hex and
 nothing else, so no part of a request ever names a path on disk. The content
-type is read from the bytes themselves, never from a name.
+type is read from the bytes themselves, never from a name. The store makes the
+WebP thumbnails when a dream finishes; they are media like any other.
 """
 
 from __future__ import annotations
 
-import io
 import re
-from collections import OrderedDict
 
-from PIL import Image
+from aiohttp import web
+
+from bot.gallery.site import SERVICE
 
 SHA256_PATTERN = "[0-9a-f]{64}"
 _SHA256 = re.compile(SHA256_PATTERN)
 
-THUMBNAIL_SIDE = 320
-"""The longest side of a gallery thumbnail, in pixels."""
+CACHE_CONTROL = "public, max-age=86400"
+"""A day: bytes under a hash never change, but a removed dream's must not live on for long."""
 
 _SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
@@ -42,36 +43,23 @@ def media_type(data: bytes) -> str:
     return "application/octet-stream"
 
 
-def make_thumbnail(data: bytes, *, side: int = THUMBNAIL_SIDE) -> bytes:
-    """A WebP no larger than ``side`` pixels on its longest side, from the first frame."""
-    with Image.open(io.BytesIO(data)) as picture:
-        picture.seek(0)
-        frame = picture.convert("RGB")
-    frame.thumbnail((side, side), Image.Resampling.LANCZOS)
-
-    output = io.BytesIO()
-    frame.save(output, format="WEBP", quality=80, method=4)
-    return output.getvalue()
+def add_routes(router: web.UrlDispatcher) -> None:
+    router.add_get(f"/media/{{sha256:{SHA256_PATTERN}}}", serve_media)
 
 
-class ThumbnailCache:
-    """The most recently used thumbnails, in memory, keyed by their original's hash."""
-
-    def __init__(self, capacity: int = 512) -> None:
-        self._capacity = capacity
-        self._entries: OrderedDict[str, bytes] = OrderedDict()
-
-    def get(self, sha256: str) -> bytes | None:
-        thumbnail = self._entries.get(sha256)
-        if thumbnail is not None:
-            self._entries.move_to_end(sha256)
-        return thumbnail
-
-    def put(self, sha256: str, thumbnail: bytes) -> None:
-        self._entries[sha256] = thumbnail
-        self._entries.move_to_end(sha256)
-        while len(self._entries) > self._capacity:
-            self._entries.popitem(last=False)
-
-    def forget(self, sha256: str) -> None:
-        self._entries.pop(sha256, None)
+async def serve_media(request: web.Request) -> web.Response:
+    """The bytes stored under a hash, typed by their own first bytes."""
+    sha256 = request.match_info["sha256"]
+    data = await request.app[SERVICE].read_media(sha256)
+    if data is None:
+        raise web.HTTPNotFound(
+            text="There is no picture at this address; it may have been removed."
+        )
+    content_type = media_type(data)
+    if not content_type.startswith("image/"):
+        raise web.HTTPNotFound(text="There is no picture at this address.")
+    return web.Response(
+        body=data,
+        content_type=content_type,
+        headers={"Cache-Control": CACHE_CONTROL, "ETag": f'"{sha256}"'},
+    )

@@ -1,6 +1,6 @@
 """The headers and limits every response and request of the web site goes through.
 
-Every page gets a content security policy that allows only this site's own
+Every response gets a content security policy that allows only this site's own
 scripts, styles and images (no inline script, no third-party origin), a
 referrer policy that keeps a private gallery's link from leaking to other
 sites, and a cache policy chosen by what the response is. Request bodies are
@@ -9,12 +9,8 @@ limited by route: only the try-it upload may be large.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Awaitable, Callable
-
 from aiohttp import web
-
-_log = logging.getLogger(__name__)
+from aiohttp.typedefs import Handler, Middleware
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -45,20 +41,16 @@ SMALL_BODY_BYTES = 16 * 1024
 NO_STORE = "no-store"
 REVALIDATE = "no-cache"
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-Middleware = Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]
 
+async def add_security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """Add the security headers, and a default cache policy, to a response about to be sent.
 
-@web.middleware
-async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Add the security headers, and a default cache policy, to every response."""
-    try:
-        response = await handler(request)
-    except web.HTTPException as exc:
-        _apply_headers(exc)
-        raise
-    _apply_headers(response)
-    return response
+    Connected to the application's ``on_response_prepare`` signal, so streamed responses and
+    error pages get them as well.
+    """
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    response.headers.setdefault("Cache-Control", REVALIDATE)
 
 
 def body_limit(upload_route_prefix: str) -> Middleware:
@@ -84,9 +76,3 @@ def is_loopback(request: web.Request) -> bool:
     if "Forwarded" in request.headers or "X-Forwarded-For" in request.headers:
         return False
     return request.remote in {"127.0.0.1", "::1"}
-
-
-def _apply_headers(response: web.StreamResponse) -> None:
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    response.headers.setdefault("Cache-Control", REVALIDATE)

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 
-class BadToken(Exception):  # noqa: N818 - reads as the condition, like ValueError
+class BadToken(Exception):
     """A token that is malformed, forged, expired or meant for something else."""
 
     def __init__(self, reason: str) -> None:

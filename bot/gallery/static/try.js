@@ -6,8 +6,6 @@
   if (!form) return;
   const model = form.querySelector("#model");
   const layer = form.querySelector("#layer");
-  const strength = form.querySelector("#strength");
-  const strengthValue = form.querySelector(".strength-value");
   const pictureField = form.querySelector(".picture-field");
   const submit = form.querySelector("button[type=submit]");
   const progress = document.querySelector("section.progress");
@@ -115,7 +113,6 @@
   }
 
   model.addEventListener("change", () => showLayersOf(model.value));
-  strength.addEventListener("input", () => { strengthValue.value = strength.value; });
   for (const radio of form.querySelectorAll("input[name=source]")) radio.addEventListener("change", showSource);
   form.addEventListener("submit", send);
   showLayersOf(model.value);
