@@ -135,14 +135,14 @@ class SlackDreams:
         *,
         requester: Requester,
         options: DreamOptions,
+        thread: Thread,
         whisper: Whisper,
     ) -> int | None:
-        """Dream ``job``'s picture again with other options, in the same thread."""
-        thread = Thread.from_reply_to(job.reply_to)
+        """Dream ``job``'s picture again with other options, in ``thread``."""
         data = await self.service.read_media(job.input_sha256) if job.input_sha256 else None
         try:
             submitted = await self.service.submit(
-                requester, options, input_bytes=data, reply_to=job.reply_to
+                requester, options, input_bytes=data, reply_to=thread.to_reply_to()
             )
         except BadInput as exc:
             await whisper(str(exc))

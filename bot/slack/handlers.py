@@ -201,9 +201,19 @@ class Listeners:
             elif pressed is Action.REMOVE:
                 await self._remove(client, job, requester, body)
             else:
-                options = _variation(pressed, job.options)
+                container = body.get("container") or {}
+                thread = Thread(
+                    team_id=job.reply_to.get("team_id", ""),
+                    channel_id=channel_id,
+                    thread_ts=container.get("thread_ts") or container.get("message_ts"),
+                )
                 await self.dreams.resubmit(
-                    client, job, requester=requester, options=options, whisper=whisper
+                    client,
+                    job,
+                    requester=requester,
+                    options=_variation(pressed, job.options),
+                    thread=thread,
+                    whisper=whisper,
                 )
         except NotAllowed:
             sentence = (
