@@ -26,6 +26,7 @@ BOT_SCOPES = (
     "reactions:read",
     "channels:history",
     "groups:history",
+    "users:read",
 )
 """What the app asks for when installed; ``files:read`` is what reading a posted image needs."""
 

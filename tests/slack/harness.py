@@ -17,7 +17,7 @@ from bot.slack.adapter import SlackAdapter
 from bot.slack.config import EVENTS_PATH, SlackConfig
 from bot.store import migrate
 from bot.store.service import DreamService
-from tests.fakes.slack_server import FakeSlack
+from tests.fakes.slack_server import FakeSlack, Workspace
 from tests.slack.signing import command_body, event_body, interaction_body, post_signed
 
 SECRET = "signing-secret-for-tests"
@@ -40,13 +40,15 @@ class RunningSlack:
     def events_url(self) -> str:
         return f"http://127.0.0.1:{self.adapter.transport.port}{EVENTS_PATH}"
 
-    async def command(self, text: str, *, user: str = "U1", channel: str = "C1") -> str:
+    async def command(
+        self, text: str, *, user: str = "U1", channel: str = "C1", team: str = "T1"
+    ) -> str:
         """Post ``/dream text`` signed; the response URL the app answers at."""
         response_url = self.slack.response_url()
         fields = {
             "command": "/dream",
             "text": text,
-            "team_id": "T1",
+            "team_id": team,
             "team_domain": "dream-team",
             "channel_id": channel,
             "user_id": user,
@@ -87,9 +89,15 @@ class RunningSlack:
 
 @contextlib.asynccontextmanager
 async def running_slack(
-    tmp_path: Path, *, quotas: QuotaLimits | None = None
+    tmp_path: Path,
+    *,
+    quotas: QuotaLimits | None = None,
+    socket_mode: bool = False,
+    oauth: bool = False,
+    workspaces: list[Workspace] | None = None,
 ) -> AsyncIterator[RunningSlack]:
-    """A migrated SQLite database, the fake Slack, and the adapter in HTTP mode between them."""
+    """A migrated SQLite database, the fake Slack, and the adapter between them: over HTTP, or
+    Socket Mode; with one bot token, or OAuth installs."""
     settings = Settings(
         database_url=f"sqlite:///{tmp_path / 'dreambot.sqlite3'}",
         media_dir=tmp_path / "media",
@@ -98,9 +106,12 @@ async def running_slack(
     )
     migrate.upgrade(settings.database_url)
     service = DreamService.open(settings)
-    async with FakeSlack() as slack:
+    async with FakeSlack(workspaces) as slack:
         config = SlackConfig(
-            bot_token=slack.workspaces[0].bot_token,
+            bot_token=None if oauth else slack.workspaces[0].bot_token,
+            app_token=slack.app_token if socket_mode else None,
+            client_id=slack.client_id if oauth else None,
+            client_secret=slack.client_secret if oauth else None,
             signing_secret=SECRET,
             api_url=slack.api_url,
             host="127.0.0.1",
