@@ -77,6 +77,9 @@ class JobSource(Protocol):
     def release(self, job_id: int) -> None:
         """Hand the job back unfinished, for another engine."""
 
+    def interrupt(self) -> None:
+        """Make a :meth:`claim` waiting in another thread (or a signal handler) return now."""
+
 
 class Worker:
     """Dreams the jobs of one :class:`JobSource`, one at a time, until stopped."""
@@ -113,11 +116,13 @@ class Worker:
     def stop(self) -> None:
         """Finish the current dream, then end :meth:`run`."""
         self._stopping.set()
+        self.source.interrupt()
 
     def hand_back(self) -> None:
         """Stop the current dream now and give its job back; then end :meth:`run`."""
         self._handing_back.set()
         self._stopping.set()
+        self.source.interrupt()
 
     def run_one(self, assignment: Assignment) -> None:
         """Dream one claimed job and record its outcome; never raises for the job's failure."""

@@ -30,6 +30,7 @@ class JobEvents:
         self._thread: threading.Thread | None = None
         self._started = threading.Event()
         self._closing = threading.Event()
+        self._listener: wakeup.Listener | None = None
 
     @contextlib.asynccontextmanager
     async def subscribe(self, job_id: int | str) -> AsyncIterator[Subscription]:
@@ -47,6 +48,8 @@ class JobEvents:
 
     def close(self) -> None:
         self._closing.set()
+        if self._listener is not None:
+            self._listener.interrupt()
         if self._thread is not None:
             self._thread.join(timeout=_LISTEN_SLICE * 2)
 
@@ -61,7 +64,7 @@ class JobEvents:
 
     def _listen(self) -> None:
         try:
-            listener = self._notifier.listen()
+            listener = self._listener = self._notifier.listen()
         except Exception:
             _log.exception("Cannot listen for job changes; waiters fall back to re-checks.")
             self._started.set()

@@ -70,6 +70,9 @@ class QueueJobSource:
             preview=preview,
         )
 
+    def interrupt(self) -> None:
+        self._listener.interrupt()
+
     def wait_for_cancel(self, job_id: int, timeout: float) -> bool:
         return self._wait_for(time.monotonic() + timeout, wakeup.CANCEL, str(job_id))
 
@@ -97,6 +100,8 @@ class QueueJobSource:
         """Wait for a wake-up on ``channel`` (with ``payload``); ``False`` at the deadline."""
         while (left := deadline - time.monotonic()) > 0:
             for heard in self._listener.wait(left):
+                if heard == wakeup.INTERRUPTED:
+                    return False
                 if heard.channel == channel and payload in (None, heard.payload):
                     return True
         return False

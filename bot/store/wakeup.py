@@ -18,7 +18,7 @@ import logging
 import os
 import secrets
 import socket
-import time
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
@@ -44,9 +44,16 @@ class WakeUp:
     payload: str
 
 
+INTERRUPTED = WakeUp("interrupted", "")
+"""What :meth:`Listener.wait` hears after :meth:`Listener.interrupt`."""
+
+
 class Listener(Protocol):
     def wait(self, timeout: float) -> list[WakeUp]:
         """Block until wake-ups arrive (return them all) or ``timeout`` seconds pass (``[]``)."""
+
+    def interrupt(self) -> None:
+        """Make a :meth:`wait` in progress (or the next one) return :data:`INTERRUPTED` now."""
 
     def close(self) -> None: ...
 
@@ -82,21 +89,24 @@ class PostgresNotifier:
 
 class _PostgresListener:
     def __init__(self, conninfo: str) -> None:
+        self._conninfo = conninfo
+        self._private = f"dreambot_interrupt_{secrets.token_hex(8)}"
         self._connection = psycopg.connect(conninfo, autocommit=True)
-        for channel in _CHANNELS:
+        for channel in (*_CHANNELS, self._private):
             self._connection.execute(f"LISTEN {channel}")
 
+    def interrupt(self) -> None:
+        with psycopg.connect(self._conninfo, autocommit=True) as connection:
+            connection.execute(f"NOTIFY {self._private}")
+
     def wait(self, timeout: float) -> list[WakeUp]:
-        heard = [
-            WakeUp(note.channel, note.payload)
-            for note in self._connection.notifies(timeout=timeout, stop_after=1)
+        notes = list(self._connection.notifies(timeout=timeout, stop_after=1))
+        if notes:
+            notes += self._connection.notifies(timeout=0.001)
+        return [
+            INTERRUPTED if note.channel == self._private else WakeUp(note.channel, note.payload)
+            for note in notes
         ]
-        if heard:
-            heard += [
-                WakeUp(note.channel, note.payload)
-                for note in self._connection.notifies(timeout=0.001)
-            ]
-        return heard
 
     def close(self) -> None:
         self._connection.close()
@@ -158,6 +168,10 @@ class _SocketListener:
                 messages.append(self._socket.recv(65536))
         return [_parse(line) for message in messages for line in message.decode().splitlines()]
 
+    def interrupt(self) -> None:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sender:
+            sender.sendto(f"{INTERRUPTED.channel} ".encode(), _address(self._name))
+
     def close(self) -> None:
         self._marker.unlink(missing_ok=True)
         self._socket.close()
@@ -174,9 +188,17 @@ class SilentNotifier:
 
 
 class _SilentListener:
+    def __init__(self) -> None:
+        self._interrupted = threading.Event()
+
     def wait(self, timeout: float) -> list[WakeUp]:
-        time.sleep(timeout)
+        if self._interrupted.wait(timeout):
+            self._interrupted.clear()
+            return [INTERRUPTED]
         return []
+
+    def interrupt(self) -> None:
+        self._interrupted.set()
 
     def close(self) -> None:
         return None
