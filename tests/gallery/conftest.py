@@ -14,9 +14,7 @@ from bot.settings import Settings
 from bot.store import migrate
 from bot.store.service import DreamService
 from tests.gallery.browser import chromium, chromium_missing_reason
-
-SECRET = "gallery-test-secret-never-shown"
-PAGE_SIZE = 4
+from tests.gallery.dreams import PAGE_SIZE, SECRET
 
 
 @pytest.fixture
@@ -71,3 +69,13 @@ async def context(browser: Browser) -> AsyncIterator[BrowserContext]:
     opened = await browser.new_context(viewport={"width": 1100, "height": 900})
     yield opened
     await opened.close()
+
+
+@pytest.fixture
+async def browser_pair(browser: Browser) -> AsyncIterator[tuple[BrowserContext, BrowserContext]]:
+    """Two separate browsers, as two people would have: no cookie is shared."""
+    first = await browser.new_context()
+    second = await browser.new_context()
+    yield first, second
+    await first.close()
+    await second.close()

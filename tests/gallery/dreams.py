@@ -16,6 +16,11 @@ from bot.store.service import DreamService
 from bot.store.views import CommunityRef, JobView, Requester
 from engine.options import DreamOptions, Mode
 
+SECRET = "gallery-test-secret-never-shown"
+"""The site's signing secret in tests; no page may ever show it."""
+
+PAGE_SIZE = 4
+
 LAB = CommunityRef(platform="discord", id="1001", name="Dream Lab")
 ADA = Requester(platform="discord", user_id="501", display_name="Ada", community=LAB)
 BOB = Requester(platform="discord", user_id="502", display_name="Bob", community=LAB)

@@ -9,8 +9,7 @@ from bot.gallery import links
 from bot.settings import Settings
 from bot.store.service import DreamService
 from bot.store.views import CommunityRef, Requester
-from tests.gallery.conftest import PAGE_SIZE, SECRET
-from tests.gallery.dreams import ADA, BOB, LAB, finished_dream
+from tests.gallery.dreams import ADA, BOB, LAB, PAGE_SIZE, SECRET, finished_dream
 
 
 async def _public_lab(service: DreamService) -> str:
