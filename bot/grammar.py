@@ -28,6 +28,7 @@ from collections.abc import Callable, Mapping
 
 from bot import messages
 from engine.errors import BadInput
+from engine.networks import with_network_defaults
 from engine.options import RANGES, DreamOptions, Mode
 
 __all__ = [
@@ -173,6 +174,7 @@ def options_from_fields(
 
 def deeper(options: DreamOptions) -> DreamOptions:
     """The same dream pushed harder: more steps and longer ones, within the accepted ranges."""
+    options = with_network_defaults(options)
     steps = _clamp("steps", round(options.steps * _STEP_FACTOR))
     step_size = _clamp("step_size", round(options.step_size * _STEP_SIZE_FACTOR, 3))
     return options.replace(steps=int(steps), step_size=step_size)
@@ -180,6 +182,7 @@ def deeper(options: DreamOptions) -> DreamOptions:
 
 def gentler(options: DreamOptions) -> DreamOptions:
     """The same dream pushed more softly: fewer and shorter steps, within the accepted ranges."""
+    options = with_network_defaults(options)
     steps = _clamp("steps", round(options.steps / _STEP_FACTOR))
     step_size = _clamp("step_size", round(options.step_size / _STEP_SIZE_FACTOR, 3))
     return options.replace(steps=int(steps), step_size=step_size)

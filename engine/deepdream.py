@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 import torch
-import torch.nn.functional as F  # noqa: N812 - the conventional name
+import torch.nn.functional as F
 from PIL import Image
 
 from engine.objectives import Objective

@@ -13,7 +13,7 @@ from engine.api import DreamResult
 from engine.deepdream import OctaveSchedule, deepdream, octave_sizes, to_picture, to_pixels
 from engine.errors import BadInput
 from engine.images import encode_png
-from engine.networks import LoadedNetwork, load_network
+from engine.networks import LoadedNetwork, load_network, with_network_defaults
 from engine.objectives import Objective, parse_objective
 from engine.options import DreamOptions, Mode
 from engine.progress import CancelCheck, ProgressCallback, StepCounter
@@ -41,9 +41,8 @@ def run(
 ) -> DreamResult:
     """Dream as :func:`engine.api.dream` describes."""
     started = time.perf_counter()
+    options = with_network_defaults(options)
     network = load_network(options.model, device=device)
-    if options.step_size is None:
-        options = options.replace(step_size=network.spec.step_size)
 
     dream_mode = _MODES[options.mode]
     counter = StepCounter(

@@ -15,7 +15,7 @@ import dataclasses
 import math
 
 import torch
-import torch.nn.functional as F  # noqa: N812 - the conventional name
+import torch.nn.functional as F
 
 from engine.deepdream import to_picture
 from engine.objectives import Objective

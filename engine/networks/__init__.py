@@ -7,6 +7,7 @@ from engine.networks.registry import (
     get_network_spec,
     load_network,
     register_checkpoint,
+    with_network_defaults,
 )
 from engine.networks.spec import Layer, NetworkSpec
 
@@ -20,4 +21,5 @@ __all__ = [
     "get_network_spec",
     "load_network",
     "register_checkpoint",
+    "with_network_defaults",
 ]

@@ -15,6 +15,7 @@ from engine.networks.catalog import builtin_networks
 from engine.networks.loaded import LoadedNetwork
 from engine.networks.spec import NetworkSpec, closest
 from engine.networks.weights import FileWeights, load_by_name, load_by_position
+from engine.options import DreamOptions
 
 _log = logging.getLogger(__name__)
 
@@ -64,6 +65,13 @@ def register_checkpoint(
     NETWORKS[name] = spec
     _log.info("Registered the checkpoint %s as network %s", weights_path, name)
     return spec
+
+
+def with_network_defaults(options: DreamOptions) -> DreamOptions:
+    """``options`` with what was left to the network (the step size) filled in."""
+    if options.step_size is not None:
+        return options
+    return options.replace(step_size=get_network_spec(options.model).step_size)
 
 
 def default_device() -> torch.device:
