@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from sqlalchemy import select, update
 
@@ -37,7 +37,7 @@ class Deliveries:
 
     async def stream(
         self, platform: str, *, recheck: float | None = None
-    ) -> AsyncIterator[JobView]:
+    ) -> AsyncGenerator[JobView, None]:
         """Yield each undelivered final job of ``platform`` once, now and as they finish.
 
         A job the caller does not mark delivered is yielded again by the next stream (after a

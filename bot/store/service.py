@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +88,9 @@ class DreamService:
     async def get(self, job_id: int) -> JobView:
         return await asyncio.to_thread(self.queue.get, job_id)
 
-    async def watch(self, job_id: int, *, recheck: float | None = None) -> AsyncIterator[JobView]:
+    async def watch(
+        self, job_id: int, *, recheck: float | None = None
+    ) -> AsyncGenerator[JobView, None]:
         """Yield the job on every change (progress, preview, result) until a final state.
 
         The first view is the job as it stands; the last is final. Wake-ups come from the
