@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -24,6 +25,7 @@ from PIL import Image
 from engine import DreamOptions, dream
 from engine.deepdream import OctaveSchedule, gradient_step, to_pixels
 from engine.networks import get_network_spec, load_network
+from engine.networks.weights import load_by_position
 from engine.objectives import parse_objective
 from engine.runner import fit_exactly
 
@@ -37,8 +39,6 @@ def reference_steps_per_second(pixels: torch.Tensor, steps: int, device: torch.d
     """The obvious loop: full forward with a hook, float32, weights not frozen."""
     spec = get_network_spec("efficientnet_lite0")
     model = spec.build(1000)
-    from engine.networks.weights import load_by_position
-
     load_by_position(model, spec.weights.state_dict(spec.name), network=spec.name)
     model.eval().to(device)
     mean = torch.tensor(spec.mean, device=device).view(1, 3, 1, 1)
@@ -49,7 +49,9 @@ def reference_steps_per_second(pixels: torch.Tensor, steps: int, device: torch.d
     generator = torch.Generator().manual_seed(0)
 
     def step(image: torch.Tensor) -> torch.Tensor:
-        shift = [int(value) for value in torch.randint(-JITTER, JITTER + 1, (2,), generator=generator)]
+        shift = [
+            int(value) for value in torch.randint(-JITTER, JITTER + 1, (2,), generator=generator)
+        ]
         image = torch.roll(image, shift, (2, 3)).detach().requires_grad_(True)
         model.zero_grad()
         model((image - mean) / std)
@@ -76,7 +78,12 @@ def engine_steps_per_second(pixels: torch.Tensor, steps: int, device: torch.devi
     return _steps_per_second(step, pixels, steps, device)
 
 
-def _steps_per_second(step, pixels: torch.Tensor, steps: int, device: torch.device) -> float:  # type: ignore[no-untyped-def]
+def _steps_per_second(
+    step: Callable[[torch.Tensor], torch.Tensor],
+    pixels: torch.Tensor,
+    steps: int,
+    device: torch.device,
+) -> float:
     image = pixels.clone()
     for _ in range(2):  # warm-up: allocator, kernels, autotuning
         image = step(image)
@@ -109,8 +116,10 @@ def main() -> None:
 
     picture = Image.open(SAMPLE).convert("RGB")
     pixels = to_pixels(fit_exactly(picture, 512), device)
-    print(f"device {device}, {torch.get_num_threads()} CPU threads, picture "
-          f"{pixels.shape[3]}x{pixels.shape[2]}, layer {LAYER}, {args.steps} steps each")
+    print(
+        f"device {device}, {torch.get_num_threads()} CPU threads, picture "
+        f"{pixels.shape[3]}x{pixels.shape[2]}, layer {LAYER}, {args.steps} steps each"
+    )
 
     load_network("efficientnet_lite0", device=device)  # loading is not what is measured
     reference = reference_steps_per_second(pixels, args.steps, device)
