@@ -78,7 +78,7 @@ def sqlite_path(url: URL) -> Path | None:
 
 def _create_engine(url: URL, *, pool_size: int) -> Engine:
     if url.get_backend_name() != "sqlite":
-        return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+        return create_engine(url, pool_size=pool_size, max_overflow=pool_size)
 
     path = sqlite_path(url)
     if path is not None:

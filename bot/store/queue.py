@@ -199,7 +199,7 @@ class JobQueue:
                 (User.last_served_at > Job.created_at, User.last_served_at),
                 else_=Job.created_at,
             )
-            query = (
+            next_job = (
                 select(Job.id)
                 .join(User, User.id == Job.user_id)
                 .where(Job.status == JobStatus.QUEUED)
@@ -207,25 +207,38 @@ class JobQueue:
                 .limit(1)
             )
             if not self.database.is_sqlite:
-                query = query.with_for_update(skip_locked=True, of=Job)
-            job_id = session.scalar(query)
-            if job_id is None:
+                next_job = next_job.with_for_update(skip_locked=True, of=Job)
+            row = session.execute(
+                update(Job)
+                .where(Job.id == next_job.scalar_subquery())
+                .values(
+                    status=JobStatus.RUNNING,
+                    attempts=Job.attempts + 1,
+                    lease_owner=worker_id,
+                    lease_expires_at=now + dt.timedelta(seconds=self.settings.lease_seconds),
+                    started_at=func.coalesce(Job.started_at, now),
+                )
+                .returning(
+                    Job.id,
+                    Job.user_id,
+                    Job.options,
+                    Job.input_sha256,
+                    Job.guide_sha256,
+                    Job.attempts,
+                )
+                .execution_options(synchronize_session=False)
+            ).one_or_none()
+            if row is None:
                 return None
 
-            job = find_job(session, job_id)
-            job.status = JobStatus.RUNNING
-            job.attempts += 1
-            job.lease_owner = worker_id
-            job.lease_expires_at = now + dt.timedelta(seconds=self.settings.lease_seconds)
-            job.started_at = job.started_at or now
-            job.user.last_served_at = now
-            self.notifier.publish(session, wakeup.JOB, str(job.id))
+            session.execute(update(User).where(User.id == row.user_id).values(last_served_at=now))
+            self.notifier.publish(session, wakeup.JOB, str(row.id))
             claimed = ClaimedJob(
-                id=job.id,
-                options=DreamOptions.from_dict(job.options),
-                input_sha256=job.input_sha256,
-                guide_sha256=job.guide_sha256,
-                attempt=job.attempts,
+                id=row.id,
+                options=DreamOptions.from_dict(row.options),
+                input_sha256=row.input_sha256,
+                guide_sha256=row.guide_sha256,
+                attempt=row.attempts,
             )
         _log.info("Job %d started by %s (attempt %d).", claimed.id, worker_id, claimed.attempt)
         return claimed
@@ -438,9 +451,10 @@ class JobQueue:
         return Lease.CANCEL_REQUESTED if result[0] else Lease.HELD
 
     def _requeue_expired(self, session: Session, now: dt.datetime) -> None:
-        expired = session.scalars(
-            select(Job).where(Job.status == JobStatus.RUNNING, Job.lease_expires_at < now)
-        ).all()
+        condition = (Job.status == JobStatus.RUNNING, Job.lease_expires_at < now)
+        if session.scalar(select(Job.id).where(*condition).limit(1)) is None:
+            return
+        expired = session.scalars(select(Job).where(*condition).with_for_update(of=Job)).all()
         for job in expired:
             _log.warning("Job %d lost its engine %s (lease expired).", job.id, job.lease_owner)
             if job.cancel_requested:
