@@ -96,6 +96,8 @@ class _PostgresListener:
             self._connection.execute(f"LISTEN {channel}")
 
     def interrupt(self) -> None:
+        if self._connection.closed:
+            return
         with psycopg.connect(self._conninfo, autocommit=True) as connection:
             connection.execute(f"NOTIFY {self._private}")
 
@@ -169,7 +171,10 @@ class _SocketListener:
         return [_parse(line) for message in messages for line in message.decode().splitlines()]
 
     def interrupt(self) -> None:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sender:
+        with (
+            socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sender,
+            contextlib.suppress(OSError),  # closed already: nobody is waiting
+        ):
             sender.sendto(f"{INTERRUPTED.channel} ".encode(), _address(self._name))
 
     def close(self) -> None:
