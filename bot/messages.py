@@ -195,6 +195,15 @@ def gallery_empty() -> str:
     return "No dreams in this gallery yet; start one with /dream."
 
 
+def gallery_summary(gallery_link: str, entries: Iterable[tuple[str, str]]) -> str:
+    """The latest dreams, one ``by NAME: LINK`` line each, under the gallery's link."""
+    lines = [f"The gallery: {gallery_link}"]
+    lines += [f"- by {name}: {link}" for name, link in entries]
+    if len(lines) == 1:
+        lines.append(gallery_empty())
+    return "\n".join(lines)
+
+
 # -- formatting helpers, shared by the sentences above --------------------------------------------
 
 

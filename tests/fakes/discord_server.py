@@ -17,6 +17,7 @@ intent the application has not enabled.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import datetime as dt
 import itertools
@@ -359,11 +360,13 @@ class FakeDiscord:
     async def wait_until(
         self, condition: Callable[[], object], *, timeout: float = 60.0, what: str = "condition"
     ) -> Any:
-        """Wait for ``condition()`` to return something true, checked after every request."""
+        """Wait for ``condition()`` to return something true, checked after every request
+        and every tenth of a second."""
         try:
             async with asyncio.timeout(timeout), self._changed:
                 while not (value := condition()):
-                    await self._changed.wait()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._changed.wait(), 0.1)
                 return value
         except TimeoutError:
             raise AssertionError(f"Timed out after {timeout:g} s waiting for {what}.") from None
@@ -597,6 +600,8 @@ class FakeDiscord:
         for command in payload or []:
             synced.append(
                 {
+                    "description": "",
+                    "options": [],
                     **command,
                     "id": self.new_id(),
                     "application_id": self.application_id,
