@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import time
 from typing import Any
 
 from sqlalchemy import case, func, select, update
@@ -68,6 +69,7 @@ class JobQueue:
         self.settings = settings
         self.media = media or LocalMediaFiles(settings.media_dir)
         self.notifier = notifier or wakeup.notifier_for(database)
+        self._next_expiry_check = 0.0
 
     # The requesting side.
 
@@ -191,43 +193,20 @@ class JobQueue:
     # The engine's side.
 
     def claim(self, worker_id: str) -> ClaimedJob | None:
-        """Take the next job in fair order under a lease, or ``None`` when none is waiting."""
+        """Take the next job in fair order under a lease, or ``None`` when none is waiting.
+
+        Jobs whose lease expired are put back first: whenever the queue looks empty, and at
+        least every quarter of a lease while it is busy.
+        """
         now = utcnow()
         with self.database.writing() as session:
-            self._requeue_expired(session, now)
-            wait_start = case(
-                (User.last_served_at > Job.created_at, User.last_served_at),
-                else_=Job.created_at,
-            )
-            next_job = (
-                select(Job.id)
-                .join(User, User.id == Job.user_id)
-                .where(Job.status == JobStatus.QUEUED)
-                .order_by(Job.priority.desc(), wait_start, Job.created_at, Job.id)
-                .limit(1)
-            )
-            if not self.database.is_sqlite:
-                next_job = next_job.with_for_update(skip_locked=True, of=Job)
-            row = session.execute(
-                update(Job)
-                .where(Job.id == next_job.scalar_subquery())
-                .values(
-                    status=JobStatus.RUNNING,
-                    attempts=Job.attempts + 1,
-                    lease_owner=worker_id,
-                    lease_expires_at=now + dt.timedelta(seconds=self.settings.lease_seconds),
-                    started_at=func.coalesce(Job.started_at, now),
-                )
-                .returning(
-                    Job.id,
-                    Job.user_id,
-                    Job.options,
-                    Job.input_sha256,
-                    Job.guide_sha256,
-                    Job.attempts,
-                )
-                .execution_options(synchronize_session=False)
-            ).one_or_none()
+            checked = time.monotonic() >= self._next_expiry_check
+            if checked:
+                self._requeue_expired(session, now)
+            row = self._take_next(session, worker_id, now)
+            if row is None and not checked:
+                self._requeue_expired(session, now)
+                row = self._take_next(session, worker_id, now)
             if row is None:
                 return None
 
@@ -242,6 +221,42 @@ class JobQueue:
             )
         _log.info("Job %d started by %s (attempt %d).", claimed.id, worker_id, claimed.attempt)
         return claimed
+
+    def _take_next(self, session: Session, worker_id: str, now: dt.datetime) -> Any:
+        """Lease the first waiting job in fair order to ``worker_id``; its row, or ``None``."""
+        wait_start = case(
+            (User.last_served_at > Job.created_at, User.last_served_at),
+            else_=Job.created_at,
+        )
+        next_job = (
+            select(Job.id)
+            .join(User, User.id == Job.user_id)
+            .where(Job.status == JobStatus.QUEUED)
+            .order_by(Job.priority.desc(), wait_start, Job.created_at, Job.id)
+            .limit(1)
+        )
+        if not self.database.is_sqlite:
+            next_job = next_job.with_for_update(skip_locked=True, of=Job)
+        return session.execute(
+            update(Job)
+            .where(Job.id == next_job.scalar_subquery())
+            .values(
+                status=JobStatus.RUNNING,
+                attempts=Job.attempts + 1,
+                lease_owner=worker_id,
+                lease_expires_at=now + dt.timedelta(seconds=self.settings.lease_seconds),
+                started_at=func.coalesce(Job.started_at, now),
+            )
+            .returning(
+                Job.id,
+                Job.user_id,
+                Job.options,
+                Job.input_sha256,
+                Job.guide_sha256,
+                Job.attempts,
+            )
+            .execution_options(synchronize_session=False)
+        ).one_or_none()
 
     def heartbeat(self, job_id: int, worker_id: str) -> Lease:
         """Renew the lease; say whether it is still held and whether a cancel was asked."""
@@ -451,6 +466,7 @@ class JobQueue:
         return Lease.CANCEL_REQUESTED if result[0] else Lease.HELD
 
     def _requeue_expired(self, session: Session, now: dt.datetime) -> None:
+        self._next_expiry_check = time.monotonic() + self.settings.lease_seconds / 4
         condition = (Job.status == JobStatus.RUNNING, Job.lease_expires_at < now)
         if session.scalar(select(Job.id).where(*condition).limit(1)) is None:
             return

@@ -32,8 +32,12 @@ class Requester:
     is_admin: bool = False
 
     @classmethod
-    def local(cls, name: str, *, is_admin: bool = True) -> Requester:
-        """The operator (or a name they choose) on this machine, in the ``local`` community."""
+    def local(cls, name: str, *, is_admin: bool = False) -> Requester:
+        """A person on this machine (the CLI, the try-it page), in the ``local`` community.
+
+        They have the same quotas and place in the fair order as people in chat, unless
+        ``is_admin`` gives them the admins' priority and size.
+        """
         return cls(
             platform="local",
             user_id=name,
