@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import secrets
+import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
@@ -21,8 +22,10 @@ from sqlalchemy import text
 from bot.settings import Settings
 from bot.store import migrate
 from bot.store.database import Database
+from bot.store.jobsource import QueueJobSource
 from bot.store.queue import JobQueue
 from bot.store.service import DreamService
+from engine.worker import Worker
 
 POSTGRES_SERVER = os.environ.get("DREAMBOT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 _TABLES = "likes, jobs, media, users, communities"
@@ -88,6 +91,30 @@ async def service(settings: Settings) -> AsyncIterator[DreamService]:
     service = DreamService.open(settings)
     yield service
     await service.close()
+
+
+@pytest.fixture
+def start_worker() -> Iterator[Callable[[JobQueue], Worker]]:
+    """Starts workers dreaming in threads of this process, as ``dreambot worker`` does.
+
+    Their re-check is 30 s, so a job starts quickly only if the wake-up works. Every worker
+    started hands its job back and stops when the test ends.
+    """
+    started: list[tuple[Worker, threading.Thread, QueueJobSource]] = []
+
+    def start(queue: JobQueue) -> Worker:
+        source = QueueJobSource(queue)
+        worker = Worker(source, heartbeat_seconds=1.0, recheck_seconds=30.0, progress_interval=0)
+        thread = threading.Thread(target=worker.run, daemon=True)
+        thread.start()
+        started.append((worker, thread, source))
+        return worker
+
+    yield start
+    for worker, thread, source in started:
+        worker.hand_back()
+        thread.join(timeout=60)
+        source.close()
 
 
 def _picture_bytes(width: int = 96, height: int = 72, *, color: str = "teal") -> bytes:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import io
-import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import pytest
 from PIL import Image
 
-from bot.store.jobsource import QueueJobSource
 from bot.store.models import FailureKind, JobStatus
+from bot.store.queue import JobQueue
 from bot.store.service import DreamService
 from bot.store.views import Requester
 from engine.options import DreamOptions
@@ -22,16 +21,8 @@ TINY = DreamOptions(size=64, octaves=2, steps=1, jitter=4)
 
 
 @pytest.fixture
-def engine(service: DreamService) -> Iterator[Worker]:
-    """A worker dreaming in a thread of this process, as ``dreambot worker`` does."""
-    source = QueueJobSource(service.queue)
-    worker = Worker(source, heartbeat_seconds=1.0, recheck_seconds=30.0, progress_interval=0.0)
-    thread = threading.Thread(target=worker.run, daemon=True)
-    thread.start()
-    yield worker
-    worker.hand_back()
-    thread.join(timeout=60)
-    source.close()
+def engine(service: DreamService, start_worker: Callable[[JobQueue], Worker]) -> Worker:
+    return start_worker(service.queue)
 
 
 async def wait_final(service: DreamService, job_id: int, timeout: float = 120.0) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Literal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -41,18 +41,7 @@ class Gallery:
         if order not in ("newest", "likes"):
             raise ValueError(f"The order is 'newest' or 'likes', not {order!r}.")
         likes = select(func.count(Like.id)).where(Like.job_id == Job.id).correlate(Job)
-        query = (
-            select(Job)
-            .join(Community, Community.id == Job.community_id)
-            .where(
-                Community.platform == community.platform,
-                Community.platform_community_id == community.id,
-                Job.status == JobStatus.DONE,
-                Job.removed_at.is_(None),
-            )
-        )
-        if author is not None:
-            query = query.join(User, User.id == Job.user_id).where(User.platform_user_id == author)
+        query = _kept_dreams(select(Job), community, author)
         ordering = (likes.scalar_subquery().desc(),) if order == "likes" else ()
         query = query.order_by(*ordering, Job.finished_at.desc(), Job.id.desc())
         with self.database.reading() as session:
@@ -60,18 +49,8 @@ class Gallery:
             return [self.queue.view(session, job) for job in jobs]
 
     def count(self, community: CommunityRef, *, author: str | None = None) -> int:
-        query = (
-            select(func.count(Job.id))
-            .join(Community, Community.id == Job.community_id)
-            .where(
-                Community.platform == community.platform,
-                Community.platform_community_id == community.id,
-                Job.status == JobStatus.DONE,
-                Job.removed_at.is_(None),
-            )
-        )
-        if author is not None:
-            query = query.join(User, User.id == Job.user_id).where(User.platform_user_id == author)
+        """How many dreams :meth:`recent` pages through."""
+        query = _kept_dreams(select(func.count(Job.id)), community, author)
         with self.database.reading() as session:
             return session.scalar(query) or 0
 
@@ -154,6 +133,19 @@ class Gallery:
         with self.database.reading() as session:
             rows = session.scalars(select(Community).order_by(Community.id)).all()
             return [_community_view(row) for row in rows]
+
+
+def _kept_dreams(query: Select[Any], community: CommunityRef, author: str | None) -> Select[Any]:
+    """``query`` narrowed to the finished, not removed dreams of a community (and author)."""
+    query = query.join(Community, Community.id == Job.community_id).where(
+        Community.platform == community.platform,
+        Community.platform_community_id == community.id,
+        Job.status == JobStatus.DONE,
+        Job.removed_at.is_(None),
+    )
+    if author is not None:
+        query = query.join(User, User.id == Job.user_id).where(User.platform_user_id == author)
+    return query
 
 
 def _used_elsewhere(session: Session, sha256: str, job_id: int) -> bool:

@@ -88,8 +88,8 @@ class JobQueue:
         :class:`~engine.errors.BadInput` for a picture that is not one or a missing picture.
         """
         _check_pictures(options, input_bytes, guide_bytes)
-        input_sha = self._store_upload(input_bytes) if input_bytes is not None else None
-        guide_sha = self._store_upload(guide_bytes) if guide_bytes is not None else None
+        input_sha = self.media.put(input_bytes) if input_bytes is not None else None
+        guide_sha = self.media.put(guide_bytes) if guide_bytes is not None else None
 
         with self.database.writing() as session:
             community = None
@@ -440,9 +440,6 @@ class JobQueue:
         )
 
     # Helpers.
-
-    def _store_upload(self, data: bytes) -> str:
-        return self.media.put(data)
 
     def _held(self, session: Session, job_id: int, worker_id: str) -> Job | None:
         job = find_job(session, job_id, lock=True)

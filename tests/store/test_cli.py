@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,8 +11,6 @@ from PIL import Image
 
 from bot.cli import main
 from bot.settings import Settings, load_settings
-from bot.store.database import Database
-from bot.store.jobsource import QueueJobSource
 from bot.store.queue import JobQueue
 from engine.worker import Worker
 
@@ -29,17 +26,10 @@ def environment(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings
 
 
 @pytest.fixture
-def worker_thread(environment: Settings) -> Iterator[Worker]:
-    queue = JobQueue(Database(environment.database_url), settings=environment)
-    source = QueueJobSource(queue)
-    worker = Worker(source, recheck_seconds=30.0)
-    thread = threading.Thread(target=worker.run, daemon=True)
-    thread.start()
-    yield worker
-    worker.hand_back()
-    thread.join(timeout=60)
-    source.close()
-    queue.database.dispose()
+def worker_thread(
+    environment: Settings, queue: JobQueue, start_worker: Callable[[JobQueue], Worker]
+) -> Worker:
+    return start_worker(queue)
 
 
 def test_submit_waits_and_writes_the_dream(
