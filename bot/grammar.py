@@ -176,16 +176,14 @@ def deeper(options: DreamOptions) -> DreamOptions:
     """The same dream pushed harder: more steps and longer ones, within the accepted ranges."""
     options = with_network_defaults(options)
     steps = _clamp("steps", round(options.steps * _STEP_FACTOR))
-    step_size = _clamp("step_size", round(options.step_size * _STEP_SIZE_FACTOR, 3))
-    return options.replace(steps=int(steps), step_size=step_size)
+    return options.replace(steps=int(steps), step_size=_scaled_step(options, _STEP_SIZE_FACTOR))
 
 
 def gentler(options: DreamOptions) -> DreamOptions:
     """The same dream pushed more softly: fewer and shorter steps, within the accepted ranges."""
     options = with_network_defaults(options)
     steps = _clamp("steps", round(options.steps / _STEP_FACTOR))
-    step_size = _clamp("step_size", round(options.step_size / _STEP_SIZE_FACTOR, 3))
-    return options.replace(steps=int(steps), step_size=step_size)
+    return options.replace(steps=int(steps), step_size=_scaled_step(options, 1 / _STEP_SIZE_FACTOR))
 
 
 def with_new_seed(
@@ -219,7 +217,9 @@ def to_words(options: DreamOptions, *, base: DreamOptions | None = None) -> str:
         if preset is not None:
             words.append(preset)
         else:
-            words.append(f"steps={options.steps} step={options.step_size:g}")
+            words.append(f"steps={options.steps}")
+            if options.step_size is not None:
+                words.append(f"step={options.step_size:g}")
 
     for key, field in {**_NAME_KEYS, **_WHOLE_NUMBER_KEYS}.items():
         value = getattr(options, field)
@@ -290,6 +290,13 @@ def _number(key: str, value: str) -> float:
         return float(value.strip())
     except ValueError:
         raise BadInput(messages.bad_option(key, value, KEYS[key])) from None
+
+
+def _scaled_step(options: DreamOptions, factor: float) -> float | None:
+    """The step size times ``factor``; ``None`` (the network's own step) stays ``None``."""
+    if options.step_size is None:
+        return None
+    return _clamp("step_size", round(options.step_size * factor, 3))
 
 
 def _clamp(field: str, value: float) -> float:

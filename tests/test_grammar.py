@@ -35,11 +35,18 @@ def test_words_in_any_order_build_options() -> None:
 
 
 def test_deeper_pushes_harder_than_the_base() -> None:
-    base = DreamOptions()
+    base = DreamOptions(step_size=1.5)
     options = grammar.parse_words("deeper seed=1", base=base).options
 
     assert options.steps > base.steps
     assert options.step_size > base.step_size
+
+
+def test_the_networks_own_step_is_kept_when_pushing() -> None:
+    options = grammar.deeper(DreamOptions())
+
+    assert options.step_size is None
+    assert options.steps > DreamOptions().steps
 
 
 def test_gentler_and_deeper_stay_in_range() -> None:

@@ -85,7 +85,8 @@ class DreamClient(discord.AutoShardedClient):
         if guild is not None:
             self.tree.copy_global_to(guild=discord.Object(guild))
         synced = await self.tree.sync(guild=discord.Object(guild) if guild else None)
-        _log.info("Synced %d Discord commands %s.", len(synced), f"to {guild}" if guild else "")
+        where = f"to server {guild}" if guild else "globally"
+        _log.info("Synced %d Discord commands %s.", len(synced), where)
 
     async def on_ready(self) -> None:
         _log.info("Discord is ready as %s in %d server(s).", self.user, len(self.guilds))
@@ -448,6 +449,9 @@ class DiscordAdapter:
                     raise
                 _log.debug("Interaction of dream %d expired; replying in the channel.", view.id)
 
+        if live.message is not None:
+            with contextlib.suppress(discord.HTTPException):
+                await live.message.delete()
         await self._deliver_in_channel(view, content, upload_bytes, result_view)
 
     async def _deliver_in_channel(

@@ -358,7 +358,7 @@ class FakeDiscord:
         self._expired_tokens.add(interaction.token)
 
     async def wait_until(
-        self, condition: Callable[[], object], *, timeout: float = 60.0, what: str = "condition"
+        self, condition: Callable[[], object], *, timeout: float = 20.0, what: str = "condition"
     ) -> Any:
         """Wait for ``condition()`` to return something true, checked after every request
         and every tenth of a second."""
