@@ -42,11 +42,12 @@ def test_deeper_pushes_harder_than_the_base() -> None:
     assert options.step_size > base.step_size
 
 
-def test_the_networks_own_step_is_kept_when_pushing() -> None:
-    options = grammar.deeper(DreamOptions())
+def test_gentler_pushes_more_softly_than_the_defaults() -> None:
+    base = DreamOptions()
+    options = grammar.gentler(base)
 
-    assert options.step_size is None
-    assert options.steps > DreamOptions().steps
+    assert options.steps < base.steps
+    assert options.step_size < base.step_size
 
 
 def test_gentler_and_deeper_stay_in_range() -> None:
