@@ -347,7 +347,7 @@ class JobQueue:
         with self.database.writing() as session:
             job = self._held(session, job_id, worker_id)
             if job is None:
-                return find_job(session, job_id).status  # type: ignore[return-value]
+                return JobStatus(find_job(session, job_id).status)
             job.error = reason
             job.failure_kind = kind
             if kind is FailureKind.ENGINE and job.attempts < self.settings.max_attempts:
