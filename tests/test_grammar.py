@@ -42,8 +42,8 @@ def test_deeper_pushes_harder_than_the_base() -> None:
     assert options.step_size > base.step_size
 
 
-def test_gentler_pushes_more_softly_than_the_defaults() -> None:
-    base = DreamOptions()
+def test_gentler_pushes_more_softly() -> None:
+    base = DreamOptions(steps=10, step_size=1.5)
     options = grammar.gentler(base)
 
     assert options.steps < base.steps
