@@ -22,7 +22,7 @@ def ensure_community(session: Session, ref: CommunityRef, *, lock: bool = False)
         "settings": {},
         "gallery_token": new_gallery_token(),
     }
-    _insert_if_missing(session, Community, values, ("platform", "platform_community_id"))
+    insert_if_missing(session, Community, values, ("platform", "platform_community_id"))
     query = select(Community).where(
         Community.platform == ref.platform, Community.platform_community_id == ref.id
     )
@@ -39,7 +39,7 @@ def ensure_user(session: Session, requester: Requester, *, lock: bool = False) -
         "platform_user_id": requester.user_id,
         "display_name": requester.display_name,
     }
-    _insert_if_missing(session, User, values, ("platform", "platform_user_id"))
+    insert_if_missing(session, User, values, ("platform", "platform_user_id"))
     query = select(User).where(
         User.platform == requester.platform, User.platform_user_id == requester.user_id
     )
@@ -57,9 +57,10 @@ def find_community(session: Session, ref: CommunityRef) -> Community | None:
     ).one_or_none()
 
 
-def _insert_if_missing(
+def insert_if_missing(
     session: Session, model: type[Any], values: dict[str, Any], unique: tuple[str, ...]
 ) -> None:
+    """Insert a row unless one with the same ``unique`` columns exists, race-free."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = model.__table__

@@ -31,7 +31,7 @@ from bot.store.models import FailureKind, Job, JobStatus, Like, Media, User, utc
 from bot.store.views import CommunityRef, JobView, QuotaView, Requester, Submitted
 from engine.errors import BadInput
 from engine.options import DreamOptions
-from engine.worker import LeaseState as Lease
+from engine.worker import LeaseState
 
 _log = logging.getLogger(__name__)
 
@@ -258,7 +258,7 @@ class JobQueue:
             .execution_options(synchronize_session=False)
         ).one_or_none()
 
-    def heartbeat(self, job_id: int, worker_id: str) -> Lease:
+    def heartbeat(self, job_id: int, worker_id: str) -> LeaseState:
         """Renew the lease; say whether it is still held and whether a cancel was asked."""
         expires = utcnow() + dt.timedelta(seconds=self.settings.lease_seconds)
         with self.database.writing() as session:
@@ -273,7 +273,7 @@ class JobQueue:
         octave: int,
         octaves: int,
         preview: PreviewImage | None = None,
-    ) -> Lease:
+    ) -> LeaseState:
         """Record how far the dream is (renewing the lease), with the octave's preview if any."""
         changes: dict[str, Any] = {
             "progress": max(0.0, min(1.0, fraction)),
@@ -294,7 +294,7 @@ class JobQueue:
                 )
                 changes["preview_sha256"] = preview_sha
             lease = self._report(session, job_id, worker_id, **changes)
-            if lease is not Lease.LOST:
+            if lease is not LeaseState.LOST:
                 self.notifier.publish(session, wakeup.JOB, str(job_id))
             return lease
 
@@ -447,7 +447,7 @@ class JobQueue:
             return None
         return job
 
-    def _report(self, session: Session, job_id: int, worker_id: str, **changes: Any) -> Lease:
+    def _report(self, session: Session, job_id: int, worker_id: str, **changes: Any) -> LeaseState:
         result = session.execute(
             update(Job)
             .where(
@@ -459,8 +459,8 @@ class JobQueue:
             .returning(Job.cancel_requested)
         ).one_or_none()
         if result is None:
-            return Lease.LOST
-        return Lease.CANCEL_REQUESTED if result[0] else Lease.HELD
+            return LeaseState.LOST
+        return LeaseState.CANCEL_REQUESTED if result[0] else LeaseState.HELD
 
     def _requeue_expired(self, session: Session, now: dt.datetime) -> None:
         self._next_expiry_check = time.monotonic() + self.settings.lease_seconds / 4
@@ -543,6 +543,7 @@ def _record_media(
     media_type: str | None = None,
     size: tuple[int, int] | None = None,
 ) -> None:
+    """Describe stored bytes once; a concurrent writer of the same bytes is no conflict."""
     if session.get(Media, sha256) is not None:
         return
     if media_type is None or size is None:
@@ -550,18 +551,20 @@ def _record_media(
         fallback_type = described.media_type if described else "application/octet-stream"
         media_type = media_type or fallback_type
         size = size or ((described.width, described.height) if described else None)
-    session.add(
-        Media(
-            sha256=sha256,
-            kind=kind,
-            media_type=media_type,
-            size=len(data),
-            width=size[0] if size else None,
-            height=size[1] if size else None,
-            created_at=utcnow(),
-        )
+    people.insert_if_missing(
+        session,
+        Media,
+        {
+            "sha256": sha256,
+            "kind": kind,
+            "media_type": media_type,
+            "size": len(data),
+            "width": size[0] if size else None,
+            "height": size[1] if size else None,
+            "created_at": utcnow(),
+        },
+        ("sha256",),
     )
-    session.flush()
 
 
 def _place_in_queue(session: Session, job: Job) -> int:
