@@ -154,3 +154,19 @@ async def test_a_rate_limit_is_obeyed(tmp_path: Path, monkeypatch: pytest.Monkey
         edits = fake.requests_to("PATCH", f"{interaction.token}/messages/@original")
         assert len(edits) >= 2
         assert edits[1].at - edits[0].at >= 0.6
+
+
+async def test_the_gallery_command_lists_the_latest_dream(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with running_discord(tmp_path, monkeypatch) as running:
+        interaction = await _dream_with_attachment(running)
+        await running.dream_next_job()
+        final = await _original_saying(running, interaction, "Dreamt in", files=True)
+        job_id = _custom_ids(final)[0].rsplit(":", 1)[1]
+
+        asked = await running.discord.slash_command("dream-gallery")
+        answer = await running.wait_for_private_answer(asked)
+
+        assert answer.startswith("The gallery: http")
+        assert f"/dreams/{job_id}" in answer
