@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
@@ -30,6 +31,34 @@ GUIDE_SIDE = 384
 """Guide pictures are looked at no larger than this."""
 
 
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class _Dreaming:
+    """Everything one dream of any mode works with."""
+
+    image: Image.Image | None
+    guide: Image.Image | None
+    options: DreamOptions
+    network: LoadedNetwork
+    counter: StepCounter
+
+    @property
+    def picture(self) -> Image.Image:
+        """The input picture at the size asked for; refused when there is none."""
+        return fit_exactly(_required(self.image), self.options.size)
+
+    def generator(self) -> torch.Generator:
+        """A fresh random source from the dream's seed."""
+        return torch.Generator().manual_seed(self.options.seed)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Encoded:
+    width: int
+    height: int
+    data: bytes
+    media_type: str
+
+
 def run(
     image: Image.Image | None,
     options: DreamOptions,
@@ -43,129 +72,98 @@ def run(
     started = time.perf_counter()
     options = with_network_defaults(options)
     network = load_network(options.model, device=device)
+    total = _total_steps(options, image, network)
+    counter = StepCounter(total, progress=progress, should_cancel=should_cancel)
 
-    dream_mode = _MODES[options.mode]
-    counter = StepCounter(
-        _total_steps(options, image, network), progress=progress, should_cancel=should_cancel
-    )
     counter.check()
-    generator = torch.Generator().manual_seed(options.seed)
-    result = dream_mode(image, options, network, guide=guide, generator=generator, counter=counter)
+    dreaming = _Dreaming(
+        image=image, guide=guide, options=options, network=network, counter=counter
+    )
+    encoded = _MODES[options.mode](dreaming)
 
-    width, height, data, media_type = result
     seconds = time.perf_counter() - started
     _log.info(
         "Dreamt %s %dx%d with %s in %.1f s",
         options.mode.value,
-        width,
-        height,
+        encoded.width,
+        encoded.height,
         network.spec.name,
         seconds,
     )
     return DreamResult(
-        data=data,
-        media_type=media_type,
-        width=width,
-        height=height,
+        data=encoded.data,
+        media_type=encoded.media_type,
+        width=encoded.width,
+        height=encoded.height,
         options=options,
         seconds=seconds,
     )
 
 
-_Encoded = tuple[int, int, bytes, str]
+def _dream_still(dreaming: _Dreaming) -> _Encoded:
+    pixels = to_pixels(dreaming.picture, dreaming.network.device)
+    dreamt = deepdream(
+        pixels,
+        _objective(dreaming),
+        _schedule(dreaming.options),
+        generator=dreaming.generator(),
+        counter=dreaming.counter,
+    )
+    return _png(to_picture(dreamt), dreaming.options)
 
 
-def _dream_still(
-    image: Image.Image | None,
-    options: DreamOptions,
-    network: LoadedNetwork,
-    *,
-    guide: Image.Image | None,
-    generator: torch.Generator,
-    counter: StepCounter,
-) -> _Encoded:
-    objective = _objective(options, network, guide)
-    pixels = to_pixels(fit_exactly(_required(image), options.size), network.device)
-    dreamt = deepdream(pixels, objective, _schedule(options), generator=generator, counter=counter)
-    return _png(to_picture(dreamt), options)
-
-
-def _dream_noise(
-    image: Image.Image | None,
-    options: DreamOptions,
-    network: LoadedNetwork,
-    *,
-    guide: Image.Image | None,
-    generator: torch.Generator,
-    counter: StepCounter,
-) -> _Encoded:
-    objective = _objective(options, network, guide)
-    schedule = NoiseSchedule(stages=options.octaves, steps=options.steps)
+def _dream_noise(dreaming: _Dreaming) -> _Encoded:
+    options = dreaming.options
     pixels = dream_from_noise(
         options.size,
         options.size,
-        objective,
-        schedule,
-        generator=generator,
-        counter=counter,
-        device=network.device,
+        _objective(dreaming),
+        NoiseSchedule(stages=options.octaves, steps=options.steps),
+        generator=dreaming.generator(),
+        counter=dreaming.counter,
+        device=dreaming.network.device,
     )
     return _png(to_picture(pixels), options)
 
 
-def _dream_sweep(
-    image: Image.Image | None,
-    options: DreamOptions,
-    network: LoadedNetwork,
-    *,
-    guide: Image.Image | None,
-    generator: torch.Generator,
-    counter: StepCounter,
-) -> _Encoded:
-    pixels = to_pixels(fit_exactly(_required(image), options.size), network.device)
+def _dream_sweep(dreaming: _Dreaming) -> _Encoded:
+    pixels = to_pixels(dreaming.picture, dreaming.network.device)
     tiles = []
-    for layer in sweep_layers(network.spec):
-        objective = parse_objective(layer.name, network)
-        layer_generator = torch.Generator().manual_seed(options.seed)
+    for layer in sweep_layers(dreaming.network.spec):
         dreamt = deepdream(
-            pixels, objective, _schedule(options), generator=layer_generator, counter=counter
+            pixels,
+            parse_objective(layer.name, dreaming.network),
+            _schedule(dreaming.options),
+            generator=dreaming.generator(),  # every layer sees the same jitter
+            counter=dreaming.counter,
         )
         tiles.append((layer.name, to_picture(dreamt)))
-    return _png(contact_sheet(tiles), options)
+    return _png(contact_sheet(tiles), dreaming.options)
 
 
-def _dream_zoom(
-    image: Image.Image | None,
-    options: DreamOptions,
-    network: LoadedNetwork,
-    *,
-    guide: Image.Image | None,
-    generator: torch.Generator,
-    counter: StepCounter,
-) -> _Encoded:
-    objective = _objective(options, network, guide)
+def _dream_zoom(dreaming: _Dreaming) -> _Encoded:
+    options = dreaming.options
+    objective = _objective(dreaming)
     schedule = _schedule(options.replace(octaves=1))
-    frame = fit_exactly(_required(image), options.size)
+    generator = dreaming.generator()
+
+    frame = dreaming.picture
     frames = []
     for _ in range(options.zoom_frames):
-        pixels = deepdream(
-            to_pixels(frame, network.device),
-            objective,
-            schedule,
-            generator=generator,
-            counter=counter,
+        pixels = to_pixels(frame, dreaming.network.device)
+        dreamt = to_picture(
+            deepdream(pixels, objective, schedule, generator=generator, counter=dreaming.counter)
         )
-        dreamt = to_picture(pixels)
         frames.append(dreamt)
         frame = zoom_in(dreamt)
 
     data = encode_animation(
         frames, image_format=options.animation_format, max_bytes=options.max_bytes
     )
-    return frames[0].width, frames[0].height, data, f"image/{options.animation_format}"
+    return _Encoded(frames[0].width, frames[0].height, data, f"image/{options.animation_format}")
 
 
-_MODES: dict[Mode, Callable[..., _Encoded]] = {
+_MODES: dict[Mode, Callable[[_Dreaming], _Encoded]] = {
     Mode.DREAM: _dream_still,
     Mode.NOISE: _dream_noise,
     Mode.SWEEP: _dream_sweep,
@@ -173,14 +171,14 @@ _MODES: dict[Mode, Callable[..., _Encoded]] = {
 }
 
 
-def _objective(
-    options: DreamOptions, network: LoadedNetwork, guide: Image.Image | None
-) -> Objective:
-    objective = parse_objective(options.objective_expression(network.spec.default_layer), network)
+def _objective(dreaming: _Dreaming) -> Objective:
+    network = dreaming.network
+    expression = dreaming.options.objective_expression(network.spec.default_layer)
+    objective = parse_objective(expression, network)
     if objective.needs_guide:
-        if guide is None:
+        if dreaming.guide is None:
             raise BadInput("A guided dream needs a guide picture; send one with the dream.")
-        objective.set_guide(to_pixels(fit_exactly(guide, GUIDE_SIDE), network.device))
+        objective.set_guide(to_pixels(fit_exactly(dreaming.guide, GUIDE_SIDE), network.device))
     return objective
 
 
@@ -197,12 +195,13 @@ def _schedule(options: DreamOptions) -> OctaveSchedule:
 def _total_steps(options: DreamOptions, image: Image.Image | None, network: LoadedNetwork) -> int:
     if options.mode is Mode.NOISE:
         return options.octaves * options.steps
+    if options.mode is Mode.ZOOM:
+        return options.zoom_frames * options.steps
+
     width, height = fit_size(_required(image).size, options.size)
     octaves = len(octave_sizes(height, width, _schedule(options)))
     if options.mode is Mode.SWEEP:
         return len(sweep_layers(network.spec)) * octaves * options.steps
-    if options.mode is Mode.ZOOM:
-        return options.zoom_frames * options.steps
     return octaves * options.steps
 
 
@@ -228,4 +227,6 @@ def fit_exactly(picture: Image.Image, longest_side: int) -> Image.Image:
 
 def _png(picture: Image.Image, options: DreamOptions) -> _Encoded:
     metadata = {"engine_version": ENGINE_VERSION, "options": options.to_dict()}
-    return picture.width, picture.height, encode_png(picture, metadata=metadata), "image/png"
+    return _Encoded(
+        picture.width, picture.height, encode_png(picture, metadata=metadata), "image/png"
+    )
