@@ -282,7 +282,7 @@ class _GuardedRequest:
         await self._request.__aexit__(exc_type, exc, traceback)
 
 
-class _AddressRefused(Exception):  # noqa: N818 - internal signal, converted at the request
+class _AddressRefused(Exception):
     """A host name resolved to an address the fetcher does not connect to."""
 
 
