@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import BadInput
+from engine.images import DEFAULT_MAX_PIXELS
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/dreambot.sqlite3"
 DEFAULT_MEDIA_DIR = "./data/media"
@@ -75,6 +76,9 @@ class Settings:
 
     device: str | None = None
     """The engine's torch device; ``None`` chooses CUDA when present."""
+
+    max_input_pixels: int = DEFAULT_MAX_PIXELS
+    """The largest picture an engine accepts to dream, in pixels (width times height)."""
 
     web_host: str = "127.0.0.1"
     web_port: int = 8080
@@ -158,6 +162,7 @@ _NUMBER_FIELDS: dict[str, type] = {
     "max_attempts": int,
     "web_port": int,
     "slack_port": int,
+    "max_input_pixels": int,
 }
 
 

@@ -92,9 +92,11 @@ class Worker:
         heartbeat_seconds: float = 10.0,
         recheck_seconds: float = 5.0,
         progress_interval: float = 0.5,
+        max_input_pixels: int | None = None,
     ) -> None:
         self.source = source
         self.device = device
+        self.max_input_pixels = max_input_pixels
         self.heartbeat_seconds = heartbeat_seconds
         self.recheck_seconds = recheck_seconds
         self.progress_interval = progress_interval
@@ -146,8 +148,8 @@ class Worker:
             keeper.stop()
 
     def _dream(self, assignment: Assignment, stop_dream: _StopFlag) -> DreamResult:
-        image = _decode(assignment.input)
-        guide = _decode(assignment.guide)
+        image = self._decode(assignment.input)
+        guide = self._decode(assignment.guide)
         reporter = _ProgressReporter(
             self.source, assignment.job_id, stop_dream, interval=self.progress_interval
         )
@@ -159,6 +161,11 @@ class Worker:
             should_cancel=lambda: stop_dream.is_set() or self._handing_back.is_set(),
             device=self.device,
         )
+
+    def _decode(self, data: bytes | None) -> Image.Image | None:
+        if data is None:
+            return None
+        return decode_image(data, max_pixels=self.max_input_pixels)
 
     def _after_cancel(self, job: int, reason: LeaseState | None) -> None:
         if reason is LeaseState.LOST:
@@ -237,10 +244,6 @@ class _ProgressReporter:
         state = self._source.progress(self._job_id, progress)
         if state is not LeaseState.HELD:
             self._stop_dream.set(state)
-
-
-def _decode(data: bytes | None) -> Image.Image | None:
-    return decode_image(data) if data is not None else None
 
 
 def _our_failure(exc: Exception) -> str:

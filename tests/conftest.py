@@ -13,6 +13,7 @@ import secrets
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -94,7 +95,7 @@ async def service(settings: Settings) -> AsyncIterator[DreamService]:
 
 
 @pytest.fixture
-def start_worker() -> Iterator[Callable[[JobQueue], Worker]]:
+def start_worker() -> Iterator[Callable[..., Worker]]:
     """Starts workers dreaming in threads of this process, as ``dreambot worker`` does.
 
     Their re-check is 30 s, so a job starts quickly only if the wake-up works. Every worker
@@ -102,9 +103,14 @@ def start_worker() -> Iterator[Callable[[JobQueue], Worker]]:
     """
     started: list[tuple[Worker, threading.Thread, QueueJobSource]] = []
 
-    def start(queue: JobQueue) -> Worker:
+    def start(queue: JobQueue, **options: Any) -> Worker:
         source = QueueJobSource(queue)
-        worker = Worker(source, heartbeat_seconds=1.0, recheck_seconds=30.0, progress_interval=0)
+        options = {
+            "heartbeat_seconds": 1.0,
+            "recheck_seconds": 30.0,
+            "progress_interval": 0,
+        } | options
+        worker = Worker(source, **options)
         thread = threading.Thread(target=worker.run, daemon=True)
         thread.start()
         started.append((worker, thread, source))

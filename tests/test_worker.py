@@ -87,6 +87,22 @@ async def test_a_corrupt_picture_fails_with_its_reason_untried_again_and_uncharg
     assert (await service.quota(carol)).user_daily.used == 0
 
 
+async def test_a_picture_over_the_engines_pixel_limit_fails_as_bad_input(
+    service: DreamService, start_worker: Callable[..., Worker], make_picture: Callable[..., bytes]
+) -> None:
+    start_worker(service.queue, max_input_pixels=50 * 50)
+    erin = Requester.local("erin")
+    submitted = await service.submit(erin, TINY, input_bytes=make_picture(96, 72))
+
+    await wait_final(service, submitted.job_id)
+
+    view = await service.get(submitted.job_id)
+    assert view.status == JobStatus.FAILED
+    assert view.failure_kind == FailureKind.BAD_INPUT
+    assert "96x72 pixels, larger than the 0.0025 megapixels accepted" in (view.error or "")
+    assert (await service.quota(erin)).user_daily.used == 0
+
+
 async def test_cancelling_a_running_dream_stops_it_within_a_step(
     service: DreamService, engine: Worker, png_bytes: bytes
 ) -> None:

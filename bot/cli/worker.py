@@ -48,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
         device=settings.device,
         heartbeat_seconds=settings.lease_seconds / 3,
         recheck_seconds=settings.recheck_seconds,
+        max_input_pixels=settings.max_input_pixels,
     )
     _install_signal_handlers(worker)
     if not args.no_warm_up:
