@@ -2,7 +2,7 @@
 
 People ask for dreams in two shapes. Slack's ``/dream`` gets a line of words::
 
-    deeper of=banana seed=7 layer=blocks.4 octaves=3 size=768 mode=sweep https://…/cat.jpg
+    deeper of=banana seed=7 layer=blocks.4 octaves=3 size=768 mode=sweep share https://…/cat.jpg
 
 Discord's ``/dream`` gets typed fields (``strength="deep"``, ``octaves=3``, …).
 Both end in one :class:`engine.DreamOptions`, built on top of the community's
@@ -13,6 +13,10 @@ and :func:`deeper` and :func:`gentler` step from any dream to a stronger or a
 softer one; the result buttons and the words ``deeper`` and ``gentler`` use
 them. :func:`to_words` writes options back as words that parse to the same
 dream, which is how a dream is shown and remade.
+
+The word ``share`` (:data:`SHARE_WORD`) is the author's consent to show the
+original picture beside the dream in the gallery; it is not a dream option, so
+it travels beside the options in :class:`DreamRequest`.
 
 Every mistake is a :class:`engine.BadInput` with one sentence that lists what
 is accepted. Names of networks, layers and classes are checked by the engine
@@ -33,6 +37,7 @@ from engine.options import RANGES, DreamOptions, Mode
 
 __all__ = [
     "KEYS",
+    "SHARE_WORD",
     "STRENGTHS",
     "DreamRequest",
     "Strength",
@@ -80,6 +85,9 @@ KEYS: Mapping[str, str] = {
 }
 """The ``key=value`` words, each with what its value may be."""
 
+SHARE_WORD = "share"
+"""The word by which the author lets the gallery show the original picture beside the dream."""
+
 _MODE_NAMES = frozenset(mode.value for mode in Mode)
 _NAME_KEYS = {"model": "model", "layer": "layer", "of": "dream_class"}
 _WHOLE_NUMBER_KEYS = {"octaves": "octaves", "size": "size", "frames": "zoom_frames", "seed": "seed"}
@@ -87,10 +95,12 @@ _WHOLE_NUMBER_KEYS = {"octaves": "octaves", "size": "size", "frames": "zoom_fram
 
 @dataclasses.dataclass(frozen=True)
 class DreamRequest:
-    """What a line of words asks for: the options, and the link to a picture if one was given."""
+    """What a line of words asks for: the options, the link to a picture if one was given,
+    and whether the author lets the gallery show the original picture."""
 
     options: DreamOptions
     url: str | None = None
+    share_original: bool = False
 
 
 def parse_words(
@@ -103,8 +113,8 @@ def parse_words(
     """The dream a line of words asks for, on top of ``base`` (the community's defaults).
 
     Words are read in any order: a strength preset, a mode name, ``deeper`` or
-    ``gentler``, ``key=value`` pairs (see :data:`KEYS`) and at most one http(s)
-    link. Without ``seed=`` the dream gets a fresh seed from ``seed_source``
+    ``gentler``, ``share``, ``key=value`` pairs (see :data:`KEYS`) and at most
+    one http(s) link. Without ``seed=`` the dream gets a fresh seed from ``seed_source``
     (by default :func:`random_seed`).
     """
     try:
@@ -114,6 +124,7 @@ def parse_words(
 
     fields: dict[str, str] = {}
     url = None
+    share_original = False
     nudges: list[Callable[[DreamOptions], DreamOptions]] = []
     unknown = []
     for word in words:
@@ -125,6 +136,8 @@ def parse_words(
             fields["strength" if lowered in STRENGTHS else "mode"] = lowered
         elif lowered in ("deeper", "gentler"):
             nudges.append(deeper if lowered == "deeper" else gentler)
+        elif lowered == SHARE_WORD:
+            share_original = True
         elif "=" in word and word.split("=", 1)[0].lower() in KEYS:
             key, value = word.split("=", 1)
             fields[key.lower()] = value
@@ -137,7 +150,7 @@ def parse_words(
     options = _build(fields, base=base, max_size=max_size, seed_source=seed_source)
     for nudge in nudges:
         options = nudge(options)
-    return DreamRequest(options, url)
+    return DreamRequest(options, url, share_original=share_original)
 
 
 def options_from_fields(
@@ -320,4 +333,5 @@ def _link(word: str) -> str | None:
 
 def _accepted_words() -> list[str]:
     keys = [f"{key}=" for key in KEYS]
-    return [*STRENGTHS, "deeper", "gentler", *(mode.value for mode in Mode), *keys, "a link"]
+    modes = [mode.value for mode in Mode]
+    return [*STRENGTHS, "deeper", "gentler", SHARE_WORD, *modes, *keys, "a link"]

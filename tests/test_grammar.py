@@ -176,3 +176,20 @@ def test_a_new_seed_differs() -> None:
     options = DreamOptions(seed=100)
 
     assert grammar.with_new_seed(options, seed_source=_seeds()).seed == 101
+
+
+def test_share_lets_the_gallery_show_the_original() -> None:
+    shared = grammar.parse_words("share deeper seed=3 https://x.test/a.jpg")
+    kept = grammar.parse_words("deeper seed=3 https://x.test/a.jpg")
+
+    assert shared.share_original is True
+    assert kept.share_original is False
+    assert shared.options == kept.options
+    assert shared.url == kept.url
+
+
+def test_share_is_listed_among_the_accepted_words() -> None:
+    with pytest.raises(BadInput) as refused:
+        grammar.parse_words("shared")
+
+    assert f"{grammar.SHARE_WORD}," in str(refused.value)
