@@ -8,6 +8,10 @@ and progress, at most once every ``progress_interval`` seconds, with the preview
 finished octave. Finished dreams are taken from the store's delivery stream, so each is
 posted exactly once, also by a process that restarted or shares the database with others;
 a dream that outlives its interaction's token is posted as an ordinary reply in its channel.
+
+The message that shows a finished dream is recorded (:class:`ResultMessages`), and a reaction
+on it, with any emoji, is a like of that dream in the gallery, one per person; that needs only
+the reactions intent, which is among the defaults.
 """
 
 from __future__ import annotations
@@ -22,13 +26,16 @@ from typing import Any
 
 import discord
 from discord import app_commands
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot import grammar, messages
 from bot.discord import buttons, commands
 from bot.discord.buttons import Action
 from bot.discord.config import DiscordConfig
+from bot.discord.results import ResultMessages
 from bot.discord.uploads import fit_upload
 from bot.fetch import ImageFetcher, looks_like_image
+from bot.gallery.cards import SHARE_ORIGINAL
 from bot.store.errors import JobNotFound, NotAllowed, QuotaExceeded
 from bot.store.models import JobStatus
 from bot.store.service import DreamService
@@ -113,6 +120,7 @@ class DiscordAdapter:
         self.fetcher = fetcher
         self.base_options = base_options or DreamOptions()
         self.reaction_trigger = config.message_content
+        self.results = ResultMessages(service.queue.database)
         self.ready = asyncio.Event()
         self.client: DreamClient | None = None
         self._delivery_recheck = delivery_recheck
@@ -182,8 +190,13 @@ class DiscordAdapter:
         image: discord.Attachment | None,
         url: str | None,
         fields: dict[str, Any],
+        share_original: bool = False,
     ) -> None:
-        """``/dream``: check what is cheap to check, defer, fetch the picture, submit."""
+        """``/dream``: check what is cheap to check, defer, fetch the picture, submit.
+
+        ``share_original`` is the author's consent to show the picture beside the dream in the
+        gallery.
+        """
         try:
             requester = requester_of(interaction)
             community = await self._community(requester)
@@ -198,7 +211,9 @@ class DiscordAdapter:
             return
 
         await interaction.response.defer(thinking=True)
-        await self._fetch_and_submit(interaction, requester, options, image=image, url=url)
+        await self._fetch_and_submit(
+            interaction, requester, options, image=image, url=url, share_original=share_original
+        )
 
     async def dream_message(
         self, interaction: discord.Interaction[Any], message: discord.Message
@@ -222,20 +237,46 @@ class DiscordAdapter:
         await self._fetch_and_submit(interaction, requester, options, image=image, url=url)
 
     async def on_reaction(self, payload: discord.RawReactionActionEvent) -> None:
-        """The reaction trigger: the community's emoji on a message with an image dreams it."""
+        """A person's reaction: a like on a message that shows a dream; else, with the
+        community's emoji on a message with an image, the reaction trigger."""
         client = self.client
-        if not self.reaction_trigger or client is None or payload.guild_id is None:
+        if client is None or payload.guild_id is None or _by_a_bot(payload, client):
             return
-        if client.user is not None and payload.user_id == client.user.id:
+        if await self._like_if_result(payload, client):
             return
-        member = payload.member
-        requester = _requester_from_member(member, payload.user_id, payload.guild_id)
+        if self.reaction_trigger:
+            await self._dream_reacted(payload, client, payload.guild_id)
+
+    async def _like_if_result(
+        self, payload: discord.RawReactionActionEvent, client: DreamClient
+    ) -> bool:
+        """Count the reaction as a like when its message shows a dream; says whether it did."""
+        bot_id = client.user.id if client.user is not None else None
+        if payload.message_author_id is not None and payload.message_author_id != bot_id:
+            return False
+        job_id = await self.results.job_of(payload.message_id)
+        if job_id is None:
+            return False
+
+        try:
+            likes = await self.service.like(job_id, f"{PLATFORM}:{payload.user_id}")
+        except JobNotFound:
+            _log.debug("Reaction on dream %d, which is no longer in the gallery.", job_id)
+        else:
+            _log.debug("Dream %d liked by %d; %d like(s) now.", job_id, payload.user_id, likes)
+        return True
+
+    async def _dream_reacted(
+        self, payload: discord.RawReactionActionEvent, client: DreamClient, guild_id: int
+    ) -> None:
+        """The reaction trigger: the community's emoji on a message with an image dreams it."""
+        requester = _requester_from_member(payload.member, payload.user_id, guild_id)
         community = await self._community(requester)
         trigger = community.settings.get("trigger_emoji")
         if not trigger or str(payload.emoji) != trigger:
             return
 
-        channel = client.get_partial_messageable(payload.channel_id, guild_id=payload.guild_id)
+        channel = client.get_partial_messageable(payload.channel_id, guild_id=guild_id)
         try:
             self._check_channel(community, payload.channel_id)
             message = await channel.fetch_message(payload.message_id)
@@ -247,7 +288,7 @@ class DiscordAdapter:
                 base=self._base(community), max_size=self._max_size(community)
             )
             data = await self._read_picture(image, url)
-            reply_to = {"channel_id": str(payload.channel_id), "message_id": str(message.id)}
+            reply_to = _reply_to(payload.channel_id, message.id)
             submitted = await self._submit(requester, options, data, reply_to)
         except (Refusal, BadInput) as exc:
             await self._tell_privately(payload.user_id, str(exc))
@@ -266,11 +307,12 @@ class DiscordAdapter:
         *,
         image: discord.Attachment | None,
         url: str | None,
+        share_original: bool = False,
     ) -> None:
         try:
             data = await self._read_picture(image, url) if (image or url) else None
             original = await interaction.original_response()
-            reply_to = {"channel_id": str(interaction.channel_id), "message_id": str(original.id)}
+            reply_to = _reply_to(interaction.channel_id, original.id, share_original=share_original)
             submitted = await self._submit(requester, options, data, reply_to)
         except (Refusal, BadInput) as exc:
             await self._refuse_after_deferral(interaction, str(exc))
@@ -370,10 +412,11 @@ class DiscordAdapter:
         if job.input_sha256 and picture is None:
             await _answer_privately(interaction, messages.job_not_found())
             return
+        shared = bool(job.reply_to.get(SHARE_ORIGINAL)) and _same_person(job.requester, requester)
         await interaction.response.defer(thinking=True)
         try:
             original = await interaction.original_response()
-            reply_to = {"channel_id": str(interaction.channel_id), "message_id": str(original.id)}
+            reply_to = _reply_to(interaction.channel_id, original.id, share_original=shared)
             submitted = await self._submit(requester, options, picture, reply_to)
         except (Refusal, BadInput) as exc:
             await self._refuse_after_deferral(interaction, str(exc))
@@ -439,10 +482,11 @@ class DiscordAdapter:
         if live.token_fresh and live.interaction is not None:
             files, content = self._files(view, upload_bytes, content, live.filesize_limit)
             try:
-                await live.interaction.edit_original_response(
+                posted = await live.interaction.edit_original_response(
                     content=content, attachments=files, view=result_view
                 )
                 _log.info("Dream %d delivered to Discord.", view.id)
+                await self._remember_result(view, posted)
                 return
             except discord.HTTPException as exc:
                 if exc.code not in _TOKEN_GONE_CODES and exc.status not in (401, 404):
@@ -476,7 +520,7 @@ class DiscordAdapter:
                 channel_id=channel_id,
                 fail_if_not_exists=False,
             )
-        await channel.send(
+        posted = await channel.send(
             f"<@{view.requester.user_id}> {content}",
             files=files,
             view=result_view or discord.utils.MISSING,
@@ -484,6 +528,16 @@ class DiscordAdapter:
             allowed_mentions=discord.AllowedMentions(users=True, replied_user=False),
         )
         _log.info("Dream %d delivered to Discord channel %d.", view.id, channel_id)
+        await self._remember_result(view, posted)
+
+    async def _remember_result(self, view: JobView, message: discord.Message) -> None:
+        """Record the message that shows a finished dream, so reactions on it are likes."""
+        if view.status is not JobStatus.DONE:
+            return
+        try:
+            await self.results.remember(message.id, view.id)
+        except SQLAlchemyError:
+            _log.exception("Reactions on dream %d will not count as likes.", view.id)
 
     async def _final_content(self, view: JobView) -> tuple[str, bytes | None]:
         if view.status is JobStatus.CANCELLED:
@@ -568,6 +622,26 @@ def requester_of(interaction: discord.Interaction[Any]) -> Requester:
         community=community,
         is_admin=permissions.administrator or permissions.manage_guild,
     )
+
+
+def _by_a_bot(payload: discord.RawReactionActionEvent, client: discord.Client) -> bool:
+    if client.user is not None and payload.user_id == client.user.id:
+        return True
+    return payload.member is not None and payload.member.bot
+
+
+def _same_person(one: Requester, other: Requester) -> bool:
+    return (one.platform, one.user_id) == (other.platform, other.user_id)
+
+
+def _reply_to(
+    channel_id: int | None, message_id: int, *, share_original: bool = False
+) -> dict[str, Any]:
+    """Where a dream is answered, and the author's consent to show the original picture."""
+    reply_to: dict[str, Any] = {"channel_id": str(channel_id), "message_id": str(message_id)}
+    if share_original:
+        reply_to[SHARE_ORIGINAL] = True
+    return reply_to
 
 
 def _requester_from_member(member: discord.Member | None, user_id: int, guild_id: int) -> Requester:

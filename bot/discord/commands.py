@@ -54,6 +54,7 @@ def _dream(adapter: DiscordAdapter) -> app_commands.Command[Any, ..., None]:
         size="the longest side of the result, in pixels",
         seed="the same seed and options give the same dream",
         mode="a dream of the picture, from noise, a layer sweep, or a zoom animation",
+        share_original="show your original picture beside the dream in the gallery",
     )
     @app_commands.choices(
         strength=[Choice(name=name, value=name) for name in grammar.STRENGTHS],
@@ -73,6 +74,7 @@ def _dream(adapter: DiscordAdapter) -> app_commands.Command[Any, ..., None]:
         size: app_commands.Range[int, 64, 4096] | None = None,
         seed: app_commands.Range[int, 0, _SEED_MAX] | None = None,
         mode: str | None = None,
+        share_original: bool = False,
     ) -> None:
         fields = {
             "model": model,
@@ -84,7 +86,9 @@ def _dream(adapter: DiscordAdapter) -> app_commands.Command[Any, ..., None]:
             "seed": seed,
             "mode": mode,
         }
-        await adapter.dream_command(interaction, image=image, url=url, fields=fields)
+        await adapter.dream_command(
+            interaction, image=image, url=url, fields=fields, share_original=share_original
+        )
 
     return dream
 

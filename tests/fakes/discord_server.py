@@ -238,6 +238,8 @@ class FakeDiscord:
             if isinstance(value, dict):
                 resolved["attachments"][value["id"]] = value
                 command_options.append({"name": option_name, "type": 11, "value": value["id"]})
+            elif isinstance(value, bool):
+                command_options.append({"name": option_name, "type": 5, "value": value})
             elif isinstance(value, int):
                 command_options.append({"name": option_name, "type": 4, "value": value})
             else:
@@ -254,12 +256,27 @@ class FakeDiscord:
         )
 
     async def autocomplete(
-        self, name: str, focused: str, typed: str, *, user: Json | None = None
+        self,
+        name: str,
+        focused: str,
+        typed: str,
+        *,
+        filled: Mapping[str, str] | None = None,
+        user: Json | None = None,
     ) -> SentInteraction:
+        """Type ``typed`` into option ``focused`` of ``/name``, the ``filled`` options set."""
         command = self._command(name)
-        option = {"name": focused, "type": 3, "value": typed, "focused": True}
-        data = {"id": command["id"], "name": name, "type": 1, "options": [option]}
+        options = [{"name": key, "type": 3, "value": text} for key, text in (filled or {}).items()]
+        options.append({"name": focused, "type": 3, "value": typed, "focused": True})
+        data = {"id": command["id"], "name": name, "type": 1, "options": options}
         return await self._interact(4, data, user=user)
+
+    def choices(self, interaction: SentInteraction) -> list[Json] | None:
+        """The choices the bot answered an autocomplete with, once it has answered."""
+        for callback in interaction.callbacks:
+            if callback["type"] == 8:
+                return list((callback.get("data") or {}).get("choices") or [])
+        return None
 
     async def context_menu(
         self, name: str, message: Json, *, user: Json | None = None
@@ -288,6 +305,7 @@ class FakeDiscord:
                 "user_id": reactor["id"],
                 "channel_id": message["channel_id"],
                 "message_id": message["id"],
+                "message_author_id": message["author"]["id"],
                 "guild_id": self.guild_id,
                 "member": self.member(reactor),
                 "emoji": {"id": None, "name": emoji},
