@@ -187,9 +187,9 @@ def _settings(adapter: DiscordAdapter) -> app_commands.Command[Any, ..., None]:
             "max_size": max_size,
         }
         changes: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
-        if allowed_channels is not None:
-            changes["allowed_channels"] = _channels(allowed_channels, interaction.channel_id)
         try:
+            if allowed_channels is not None:
+                changes["allowed_channels"] = _channels(allowed_channels, interaction.channel_id)
             await adapter.service.update_community_settings(requester.community, changes)
         except BadInput as exc:
             await interaction.response.send_message(str(exc), ephemeral=True)

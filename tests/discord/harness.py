@@ -22,7 +22,7 @@ from bot.store.jobsource import QueueJobSource
 from bot.store.service import DreamService
 from engine.options import DreamOptions
 from engine.worker import Worker
-from tests.fakes.discord_server import BOT_TOKEN, FakeDiscord
+from tests.fakes.discord_server import BOT_TOKEN, FakeDiscord, SentInteraction
 
 TINY = DreamOptions(size=64, octaves=1, steps=2)
 FETCH_LIMITS = FetchLimits(max_bytes=256 * 1024, seconds=2.0)
@@ -77,6 +77,35 @@ class RunningDiscord:
             lambda: self.ephemeral_answer(interaction), timeout=20, what="a private answer"
         )
         return str(answer)
+
+    async def original_saying(
+        self, interaction: SentInteraction, text: str, *, files: bool = False
+    ) -> dict[str, Any]:
+        """The interaction's reply once it says ``text`` (and, with ``files``, carries one)."""
+        fake = self.discord
+
+        def matches() -> dict[str, Any] | None:
+            original = fake.original(interaction)
+            if original is None or text not in (original.get("content") or ""):
+                return None
+            return original if original["attachments"] or not files else None
+
+        found: dict[str, Any] = await fake.wait_until(matches, what=f"a reply saying {text!r}")
+        return found
+
+    async def dream_with_attachment(self, **options: object) -> SentInteraction:
+        """``/dream`` with a small picture attached, answered with its place in the queue."""
+        picture = self.discord.add_file("cat.png", png(), "image/png")
+        given = {"image": picture, "strength": "gentle", "size": 64, **options}
+        interaction = await self.discord.slash_command("dream", given)
+        await self.original_saying(interaction, "queue")
+        return interaction
+
+
+def custom_ids(message: dict[str, Any]) -> list[str]:
+    """The ``custom_id`` of every button under ``message``."""
+    rows = message.get("components") or []
+    return [item["custom_id"] for row in rows for item in row["components"]]
 
 
 def _adapter(service: DreamService, fetcher: ImageFetcher, config: DiscordConfig) -> DiscordAdapter:

@@ -10,36 +10,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from tests.discord.harness import RunningDiscord, png, running_discord
-from tests.fakes.discord_server import SentInteraction
-
-
-def _custom_ids(message: dict[str, Any]) -> list[str]:
-    rows = message.get("components") or []
-    return [item["custom_id"] for row in rows for item in row["components"]]
-
-
-async def _original_saying(
-    running: RunningDiscord, interaction: SentInteraction, text: str, *, files: bool = False
-) -> dict[str, Any]:
-    fake = running.discord
-
-    def matches() -> dict[str, Any] | None:
-        original = fake.original(interaction)
-        if original is None or text not in (original.get("content") or ""):
-            return None
-        return original if original["attachments"] or not files else None
-
-    found: dict[str, Any] = await fake.wait_until(matches, what=f"a reply saying {text!r}")
-    return found
-
-
-async def _dream_with_attachment(running: RunningDiscord) -> SentInteraction:
-    picture = running.discord.add_file("cat.png", png(), "image/png")
-    options = {"image": picture, "strength": "gentle", "size": 64}
-    interaction = await running.discord.slash_command("dream", options)
-    await _original_saying(running, interaction, "queue")
-    return interaction
+from tests.discord.harness import custom_ids, running_discord
 
 
 async def test_a_dream_travels_through_the_queue_and_the_file_is_posted(
@@ -47,22 +18,22 @@ async def test_a_dream_travels_through_the_queue_and_the_file_is_posted(
 ) -> None:
     async with running_discord(tmp_path, monkeypatch) as running:
         fake = running.discord
-        interaction = await _dream_with_attachment(running)
+        interaction = await running.dream_with_attachment()
         queued = fake.original(interaction)
 
         assert queued is not None
         assert fake.callback_types(interaction)[0] == 5
         assert "next in the queue" in queued["content"]
-        assert any(cid.startswith("dreambot:cancel:") for cid in _custom_ids(queued))
+        assert any(cid.startswith("dreambot:cancel:") for cid in custom_ids(queued))
 
         await running.dream_next_job()
-        final = await _original_saying(running, interaction, "Dreamt in", files=True)
+        final = await running.original_saying(interaction, "Dreamt in", files=True)
 
         attachment = final["attachments"][0]
         assert attachment["filename"].endswith(".png")
         result = Image.open(io.BytesIO(await fake.download(attachment["url"])))
         assert max(result.size) == 64
-        actions = {cid.split(":")[1] for cid in _custom_ids(final)}
+        actions = {cid.split(":")[1] for cid in custom_ids(final)}
         assert actions == {"again", "deeper", "gentler", "zoom", "remove"}
         edits = fake.requests_to("PATCH", f"{interaction.token}/messages/@original")
         contents = [str(r.payload.get("content")) for r in edits if isinstance(r.payload, dict)]
@@ -74,19 +45,19 @@ async def test_buttons_still_work_after_a_restart(
 ) -> None:
     async with running_discord(tmp_path, monkeypatch) as running:
         fake = running.discord
-        interaction = await _dream_with_attachment(running)
+        interaction = await running.dream_with_attachment()
         await running.dream_next_job()
-        final = await _original_saying(running, interaction, "Dreamt in", files=True)
-        deeper = next(cid for cid in _custom_ids(final) if ":deeper:" in cid)
+        final = await running.original_saying(interaction, "Dreamt in", files=True)
+        deeper = next(cid for cid in custom_ids(final) if ":deeper:" in cid)
 
         await running.restart()
         pressed = await fake.press_button(deeper, final)
-        await _original_saying(running, pressed, "queue")
+        await running.original_saying(pressed, "queue")
         await running.dream_next_job()
-        remade = await _original_saying(running, pressed, "Dreamt in", files=True)
+        remade = await running.original_saying(pressed, "Dreamt in", files=True)
 
         first_job = int(deeper.rsplit(":", 1)[1])
-        second_job = int(_custom_ids(remade)[0].rsplit(":", 1)[1])
+        second_job = int(custom_ids(remade)[0].rsplit(":", 1)[1])
         first = await running.service.get(first_job)
         second = await running.service.get(second_job)
         assert second.options.steps > first.options.steps
@@ -98,10 +69,10 @@ async def test_only_the_author_or_an_admin_may_remove(
 ) -> None:
     async with running_discord(tmp_path, monkeypatch) as running:
         fake = running.discord
-        interaction = await _dream_with_attachment(running)
+        interaction = await running.dream_with_attachment()
         await running.dream_next_job()
-        final = await _original_saying(running, interaction, "Dreamt in", files=True)
-        remove = next(cid for cid in _custom_ids(final) if ":remove:" in cid)
+        final = await running.original_saying(interaction, "Dreamt in", files=True)
+        remove = next(cid for cid in custom_ids(final) if ":remove:" in cid)
 
         stranger = await fake.press_button(remove, final, user=fake.user("stranger"))
         answer = await running.wait_for_private_answer(stranger)
@@ -116,13 +87,13 @@ async def test_only_the_author_or_an_admin_may_remove(
 async def test_cancel_while_queued(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     async with running_discord(tmp_path, monkeypatch) as running:
         fake = running.discord
-        interaction = await _dream_with_attachment(running)
+        interaction = await running.dream_with_attachment()
         queued = fake.original(interaction)
         assert queued is not None
-        cancel = _custom_ids(queued)[0]
+        cancel = custom_ids(queued)[0]
 
         await fake.press_button(cancel, queued)
-        await _original_saying(running, interaction, "cancelled")
+        await running.original_saying(interaction, "cancelled")
 
 
 async def test_a_dream_that_outlives_its_token_is_posted_in_the_channel(
@@ -130,7 +101,7 @@ async def test_a_dream_that_outlives_its_token_is_posted_in_the_channel(
 ) -> None:
     async with running_discord(tmp_path, monkeypatch) as running:
         fake = running.discord
-        interaction = await _dream_with_attachment(running)
+        interaction = await running.dream_with_attachment()
         fake.expire_token(interaction)
         await running.dream_next_job()
 
@@ -149,7 +120,7 @@ async def test_a_rate_limit_is_obeyed(tmp_path: Path, monkeypatch: pytest.Monkey
     async with running_discord(tmp_path, monkeypatch) as running:
         fake = running.discord
         fake.rate_limit_next("PATCH", "/webhooks", 0.6)
-        interaction = await _dream_with_attachment(running)
+        interaction = await running.dream_with_attachment()
 
         edits = fake.requests_to("PATCH", f"{interaction.token}/messages/@original")
         assert len(edits) >= 2
@@ -160,10 +131,10 @@ async def test_the_gallery_command_lists_the_latest_dream(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async with running_discord(tmp_path, monkeypatch) as running:
-        interaction = await _dream_with_attachment(running)
+        interaction = await running.dream_with_attachment()
         await running.dream_next_job()
-        final = await _original_saying(running, interaction, "Dreamt in", files=True)
-        job_id = _custom_ids(final)[0].rsplit(":", 1)[1]
+        final = await running.original_saying(interaction, "Dreamt in", files=True)
+        job_id = custom_ids(final)[0].rsplit(":", 1)[1]
 
         asked = await running.discord.slash_command("dream-gallery")
         answer = await running.wait_for_private_answer(asked)
