@@ -50,6 +50,7 @@ class SlackAdapter:
             fetcher,
             config,
             bot_token=self.bot_token,
+            memory=self.memory,
             progress_interval=progress_interval,
         )
         Listeners(self.dreams, self.memory).register(self.app)
@@ -80,15 +81,13 @@ class SlackAdapter:
 
     async def deliver(self, job: JobView) -> None:
         """Answer a finished job nobody followed (it finished while the adapter was down)."""
-        thread = Thread.from_reply_to(job.reply_to)
-        token = await self.bot_token(thread.team_id)
+        team_id = Thread.from_reply_to(job.reply_to).team_id
+        token = await self.bot_token(team_id)
         if token is None:
-            _log.warning(
-                "No bot token for Slack workspace %s; dream %d waits.", thread.team_id, job.id
-            )
+            _log.warning("No bot token for Slack workspace %s; dream %d waits.", team_id, job.id)
             return
         client = web_client(self.config, token=token)
-        await self.dreams.deliver(client, job, thread=thread, status_ts=None)
+        await self.dreams.deliver_late(client, job)
 
     async def _deliver_late_jobs(self) -> None:
         while True:

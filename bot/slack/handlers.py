@@ -2,6 +2,10 @@
 
 Every listener acknowledges first (Slack wants an answer within 3 seconds), then does the slow
 part. Events are let through once per ``event_id``, however often Slack delivers them.
+
+A reaction, whatever its emoji, on a message the adapter posted for a dream (its status message
+or the uploaded result) is a like of that dream in the gallery, one per person; the trigger
+emoji on any other message dreams that message's picture.
 """
 
 from __future__ import annotations
@@ -84,7 +88,7 @@ class Listeners:
             command.get("user_name", ""),
         )
         try:
-            options, url = await self._parse(requester.community, text)
+            request = await self._parse(requester.community, text)
         except BadInput as exc:
             await whisper(str(exc))
             return
@@ -93,9 +97,9 @@ class Listeners:
 
         thread = Thread(team_id=team_id, channel_id=channel_id, thread_ts=None)
         image: ImageRef | None = None
-        if url is not None:
-            image = ImageRef(url=url, private=False)
-        elif options.mode is not Mode.NOISE:
+        if request.url is not None:
+            image = ImageRef(url=request.url, private=False)
+        elif request.options.mode is not Mode.NOISE:
             post = await self.memory.latest_image(
                 team_id=team_id, channel_id=channel_id, user_id=command["user_id"]
             )
@@ -109,8 +113,9 @@ class Listeners:
             requester=requester,
             thread=thread,
             image=image,
-            options=options,
+            options=request.options,
             whisper=whisper,
+            share_original=request.share_original,
         )
 
     async def on_shortcut(
@@ -139,6 +144,13 @@ class Listeners:
         if item.get("type") != "message":
             return
         team_id, channel_id = body["team_id"], item["channel"]
+        dream = await self.memory.dream_message(
+            team_id=team_id, channel_id=channel_id, message_ts=item["ts"]
+        )
+        if dream is not None:
+            await self._like(dream.job_id, team_id=team_id, user_id=event["user"])
+            return
+
         community = CommunityRef(platform="slack", id=team_id, name=team_id)
         settings = (await self.service.community_settings(community)).settings
         trigger = str(settings.get("trigger_emoji") or DEFAULT_TRIGGER_EMOJI).strip(":")
@@ -171,6 +183,14 @@ class Listeners:
             message_ts=event["ts"],
             image=image,
         )
+
+    async def _like(self, job_id: int, *, team_id: str, user_id: str) -> None:
+        try:
+            likes = await self.service.like(job_id, f"slack:{team_id}:{user_id}")
+        except JobNotFound:
+            _log.debug("no like for dream %d from %s: it is not in the gallery", job_id, user_id)
+            return
+        _log.debug("dream %d liked by %s:%s; %d likes now", job_id, team_id, user_id, likes)
 
     # -- buttons ------------------------------------------------------------------------------
 
@@ -268,7 +288,7 @@ class Listeners:
             return
 
         try:
-            options, _url = await self._parse(requester.community, "")
+            options = (await self._parse(requester.community, "")).options
         except BadInput as exc:
             await whisper(str(exc))
             return
@@ -284,17 +304,14 @@ class Listeners:
             whisper=whisper,
         )
 
-    async def _parse(
-        self, community: CommunityRef | None, text: str
-    ) -> tuple[DreamOptions, str | None]:
+    async def _parse(self, community: CommunityRef | None, text: str) -> grammar.DreamRequest:
         settings = await self._settings(community)
         base = DreamOptions()
         if settings.get("default_model"):
             base = base.replace(model=settings["default_model"])
         if settings.get("default_layer"):
             base = base.replace(layer=settings["default_layer"])
-        request = grammar.parse_words(text, base=base, max_size=settings.get("max_size"))
-        return request.options, request.url
+        return grammar.parse_words(text, base=base, max_size=settings.get("max_size"))
 
     async def _channel_allowed(
         self, community: CommunityRef | None, channel_id: str, whisper: Whisper
@@ -361,6 +378,7 @@ def _ephemeral(client: AsyncWebClient, channel_id: str, user_id: str) -> Whisper
 def _accepted_words() -> list[str]:
     words = [*grammar.STRENGTHS, "deeper", "gentler", *(mode.value for mode in Mode)]
     words += [f"{key}= ({meaning})" for key, meaning in grammar.KEYS.items()]
+    words.append(f"{grammar.SHARE_WORD} (the gallery shows your original picture too)")
     return words
 
 

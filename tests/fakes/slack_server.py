@@ -4,8 +4,9 @@
 
 * the Web API under ``/api/<method>`` with the methods the adapter calls (``auth.test``,
   ``chat.postMessage``, ``chat.update``, ``chat.postEphemeral``, the three steps of
-  ``files_upload_v2``, ``oauth.v2.access``, ``apps.connections.open``), each checking the bearer
-  token and recording the call;
+  ``files_upload_v2``, ``files.info``, ``oauth.v2.access``, ``apps.connections.open``), each
+  checking the bearer token and recording the call; a file uploaded to a channel is shown
+  there in a message of its own, whose ts ``files.info`` names among the file's shares;
 * ``response_url`` endpoints (``/response/<id>``) that record what the app posts to them;
 * private files (``url_private``) that answer the bot token with the bytes and anything else
   with an HTML sign-in page, as Slack does; a file can also be marked as needing the
@@ -81,6 +82,8 @@ class UploadedFile:
     thread_ts: str | None = None
     initial_comment: str | None = None
     completed: bool = False
+    message_ts: str | None = None
+    """The message that shows the file in its channel, once the upload is complete."""
 
 
 @dataclasses.dataclass
@@ -333,6 +336,7 @@ class FakeSlack:
             "users.info": self._users_info,
             "files.getUploadURLExternal": self._get_upload_url,
             "files.completeUploadExternal": self._complete_upload,
+            "files.info": self._file_info,
             "oauth.v2.access": self._oauth_access,
             "apps.connections.open": self._connections_open,
         }
@@ -411,9 +415,21 @@ class FakeSlack:
             upload.channel = call.params.get("channel_id")
             upload.thread_ts = call.params.get("thread_ts")
             upload.initial_comment = call.params.get("initial_comment")
+            upload.message_ts = self._new_ts() if upload.channel else None
             upload.completed = True
         files = [{"id": item["id"], "title": item.get("title")} for item in described]
         return {"ok": True, "files": files}
+
+    async def _file_info(self, call: ApiCall) -> dict[str, Any]:
+        upload = self.uploads.get(call.params.get("file", ""))
+        if upload is None:
+            return {"ok": False, "error": "file_not_found"}
+        shares: dict[str, Any] = {}
+        if upload.channel and upload.message_ts:
+            share = {"ts": upload.message_ts, "thread_ts": upload.thread_ts}
+            shares = {"public": {upload.channel: [share]}}
+        file = {"id": upload.file_id, "name": upload.filename, "shares": shares}
+        return {"ok": True, "file": file}
 
     async def _oauth_access(self, call: ApiCall) -> dict[str, Any]:
         space = self.oauth_codes.pop(call.params.get("code", ""), None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import io
@@ -16,11 +17,15 @@ from bot.settings import QuotaLimits, Settings
 from bot.slack.adapter import SlackAdapter
 from bot.slack.config import EVENTS_PATH, SlackConfig
 from bot.store import migrate
+from bot.store.jobsource import QueueJobSource
 from bot.store.service import DreamService
-from tests.fakes.slack_server import FakeSlack, Workspace
+from engine.worker import Worker
+from tests.fakes.slack_server import FakeSlack, Message, UploadedFile, Workspace
 from tests.slack.signing import command_body, event_body, interaction_body, post_signed
 
 SECRET = "signing-secret-for-tests"
+TINY = "size=64 octaves=1 steps=1"
+"""Dream words small enough for a test on two CPU cores."""
 FETCH_LIMITS = FetchLimits(max_bytes=64 * 1024, seconds=2.0)
 
 
@@ -30,11 +35,68 @@ def png(side: int = 72, colour: tuple[int, int, int] = (40, 120, 200)) -> bytes:
     return buffer.getvalue()
 
 
+async def dream_next_job(service: DreamService) -> None:
+    """Dream the next queued job with a real engine on the CPU, as an engine process would."""
+    source = QueueJobSource(service.queue)
+    try:
+        worker = Worker(source, device="cpu", recheck_seconds=0.2, progress_interval=0.0)
+        await asyncio.to_thread(worker.run, max_jobs=1)
+    finally:
+        source.close()
+
+
+def press(status: Message, action_id: str, *, user: str) -> dict[str, Any]:
+    """The interaction payload of ``user`` pressing the button ``action_id`` of ``status``."""
+    buttons = [
+        b for block in status.blocks if block["type"] == "actions" for b in block["elements"]
+    ]
+    button = next(b for b in buttons if b["action_id"] == action_id)
+    return button_press(button, message_ts=status.ts, user=user)
+
+
+def button_press(button: dict[str, Any], *, message_ts: str, user: str) -> dict[str, Any]:
+    """The interaction payload of ``user`` pressing ``button`` on the message at ``message_ts``
+    in channel C1 of workspace T1."""
+    return {
+        "type": "block_actions",
+        "team": {"id": "T1", "domain": "dream-team"},
+        "user": {"id": user, "name": user.lower()},
+        "channel": {"id": "C1"},
+        "container": {"type": "message", "channel_id": "C1", "message_ts": message_ts},
+        "actions": [button],
+    }
+
+
 @dataclasses.dataclass
 class RunningSlack:
     slack: FakeSlack
     adapter: SlackAdapter
     service: DreamService
+    config: SlackConfig
+    fetcher: ImageFetcher
+    running: bool = True
+
+    async def dream_a_link(self, words: str = "") -> tuple[Message, UploadedFile]:
+        """Ask for a tiny dream of a link with ``words``, dream it on the CPU, and return its
+        status message and uploaded result once both are in Slack."""
+        link = self.slack.add_public_file(f"photo-{len(self.slack.messages)}.png", png(96))
+        await self.command(f"{TINY} {words} {link}")
+        status = (await self.slack.wait_for(lambda: self.slack.messages))[-1]
+        await dream_next_job(self.service)
+        uploads = await self.slack.wait_for(self.slack.completed_uploads)
+        await self.slack.wait_for(lambda: status.text.startswith("Dreamt in"))
+        return status, uploads[-1]
+
+    async def stop(self) -> None:
+        """Stop the adapter, as a crash or a deployment would; the database stays."""
+        await self.adapter.close()
+        self.running = False
+
+    async def start(self) -> None:
+        """Start a new adapter on the same database: nothing kept in memory."""
+        self.adapter = _adapter(self.config, self.service, self.fetcher)
+        await self.adapter.start()
+        self.running = True
 
     @property
     def events_url(self) -> str:
@@ -119,12 +181,19 @@ async def running_slack(
             file_hosts=(slack.origin,),
         )
         async with ImageFetcher(allow_from=[slack.origin], limits=FETCH_LIMITS) as fetcher:
-            adapter = SlackAdapter(
-                config, service, fetcher=fetcher, progress_interval=0.0, delivery_interval=0.5
+            running = RunningSlack(
+                slack, _adapter(config, service, fetcher), service, config, fetcher
             )
-            await adapter.start()
+            await running.adapter.start()
             try:
-                yield RunningSlack(slack, adapter, service)
+                yield running
             finally:
-                await adapter.close()
+                if running.running:
+                    await running.adapter.close()
                 await service.close()
+
+
+def _adapter(config: SlackConfig, service: DreamService, fetcher: ImageFetcher) -> SlackAdapter:
+    return SlackAdapter(
+        config, service, fetcher=fetcher, progress_interval=0.0, delivery_interval=0.5
+    )

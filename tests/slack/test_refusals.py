@@ -24,6 +24,7 @@ async def test_dream_help_lists_the_words(tmp_path: Path) -> None:
 
     assert "of=" in reply
     assert "deeper" in reply
+    assert "share (" in reply
 
 
 async def test_unknown_words_are_named(tmp_path: Path) -> None:
