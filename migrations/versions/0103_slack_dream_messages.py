@@ -3,7 +3,7 @@
 A reaction on one of them is a like of the dream; the status message is where a dream that
 finished while the adapter was down is answered.
 
-Revision ID: 0102_slack_dreams
+Revision ID: 0103_slack_dreams
 Revises: 0102_discord_results
 Created: 2026-12-03
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0102_slack_dreams"
+revision = "0103_slack_dreams"
 down_revision = "0102_discord_results"
 branch_labels = None
 depends_on = None
