@@ -104,6 +104,7 @@ async def test_share_lets_the_gallery_show_the_original(tmp_path: Path) -> None:
     async with running_slack(tmp_path) as running:
         slack = running.slack
         await running.command(f"share {TINY} {slack.add_public_file('a.png', png())}")
+        await slack.wait_for(lambda: len(slack.messages) == 1)
         await running.command(f"{TINY} {slack.add_public_file('b.png', png(80))}")
         await slack.wait_for(lambda: len(slack.messages) == 2)
         again = {"type": "button", "action_id": "dream.again", "value": "1"}
