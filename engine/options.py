@@ -101,12 +101,15 @@ class DreamOptions:
 
     octaves: int = 4
     octave_scale: float = 1.4
+    # ``steps`` and ``size`` default by mode (MODE_DEFAULTS): ``None`` is replaced while the
+    # object is made, so every DreamOptions holds a number there.
     steps: int = None  # type: ignore[assignment]
     """Gradient steps per octave; by default 10, or 48 for a dream from noise."""
 
-    step_size: float = None  # type: ignore[assignment]
-    """In 0-255 pixel units; by default the dreaming network's own tuned step (1.5 in the
-    original method, a little more for the EfficientNets)."""
+    step_size: float | None = None
+    """In 0-255 pixel units; ``None`` leaves it to the dreaming network, whose tuned step
+    :func:`engine.networks.with_network_defaults` fills in (1.5 in the original method, a
+    little more for the EfficientNets)."""
 
     jitter: int = 32
     size: int = None  # type: ignore[assignment]

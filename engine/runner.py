@@ -105,7 +105,7 @@ def _dream_still(dreaming: _Dreaming) -> _Encoded:
     dreamt = deepdream(
         pixels,
         _objective(dreaming),
-        _schedule(dreaming.options),
+        _schedule(dreaming.options, dreaming.network),
         generator=dreaming.generator(),
         counter=dreaming.counter,
     )
@@ -133,7 +133,7 @@ def _dream_sweep(dreaming: _Dreaming) -> _Encoded:
         dreamt = deepdream(
             pixels,
             parse_objective(layer.name, dreaming.network),
-            _schedule(dreaming.options),
+            _schedule(dreaming.options, dreaming.network),
             generator=dreaming.generator(),  # every layer sees the same jitter
             counter=dreaming.counter,
         )
@@ -144,7 +144,7 @@ def _dream_sweep(dreaming: _Dreaming) -> _Encoded:
 def _dream_zoom(dreaming: _Dreaming) -> _Encoded:
     options = dreaming.options
     objective = _objective(dreaming)
-    schedule = _schedule(options.replace(octaves=1))
+    schedule = _schedule(options.replace(octaves=1), dreaming.network)
     generator = dreaming.generator()
 
     frame = dreaming.picture
@@ -182,12 +182,13 @@ def _objective(dreaming: _Dreaming) -> Objective:
     return objective
 
 
-def _schedule(options: DreamOptions) -> OctaveSchedule:
+def _schedule(options: DreamOptions, network: LoadedNetwork) -> OctaveSchedule:
+    step_size = options.step_size if options.step_size is not None else network.spec.step_size
     return OctaveSchedule(
         octaves=options.octaves,
         octave_scale=options.octave_scale,
         steps=options.steps,
-        step_size=options.step_size,
+        step_size=step_size,
         jitter=options.jitter,
     )
 
@@ -199,7 +200,7 @@ def _total_steps(options: DreamOptions, image: Image.Image | None, network: Load
         return options.zoom_frames * options.steps
 
     width, height = fit_size(_required(image).size, options.size)
-    octaves = len(octave_sizes(height, width, _schedule(options)))
+    octaves = len(octave_sizes(height, width, _schedule(options, network)))
     if options.mode is Mode.SWEEP:
         return len(sweep_layers(network.spec)) * octaves * options.steps
     return octaves * options.steps

@@ -39,7 +39,8 @@ def test_deeper_pushes_harder_than_the_base() -> None:
     options = grammar.parse_words("deeper seed=1", base=base).options
 
     assert options.steps > base.steps
-    assert options.step_size > base.step_size
+    assert options.step_size is not None
+    assert options.step_size > 1.5
 
 
 def test_gentler_pushes_more_softly() -> None:
@@ -47,7 +48,8 @@ def test_gentler_pushes_more_softly() -> None:
     options = grammar.gentler(base)
 
     assert options.steps < base.steps
-    assert options.step_size < base.step_size
+    assert options.step_size is not None
+    assert options.step_size < 1.5
 
 
 def test_gentler_and_deeper_stay_in_range() -> None:
