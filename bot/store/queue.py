@@ -19,11 +19,21 @@ import logging
 import time
 from typing import Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Update,
+    and_,
+    bindparam,
+    case,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from bot.settings import Settings
-from bot.store import people, quotas, wakeup
+from bot.store import fair_order, people, quotas, wakeup
 from bot.store.database import Database
 from bot.store.errors import JobNotFound, NotAllowed
 from bot.store.media import LocalMediaFiles, MediaFiles, describe, thumbnail
@@ -210,7 +220,6 @@ class JobQueue:
             if row is None:
                 return None
 
-            session.execute(update(User).where(User.id == row.user_id).values(last_served_at=now))
             self.notifier.publish(session, wakeup.JOB, str(row.id))
             claimed = ClaimedJob(
                 id=row.id,
@@ -223,40 +232,24 @@ class JobQueue:
         return claimed
 
     def _take_next(self, session: Session, worker_id: str, now: dt.datetime) -> Any:
-        """Lease the first waiting job in fair order to ``worker_id``; its row, or ``None``."""
-        wait_start = case(
-            (User.last_served_at > Job.created_at, User.last_served_at),
-            else_=Job.created_at,
-        )
-        next_job = (
-            select(Job.id)
-            .join(User, User.id == Job.user_id)
-            .where(Job.status == JobStatus.QUEUED)
-            .order_by(Job.priority.desc(), wait_start, Job.created_at, Job.id)
-            .limit(1)
-        )
+        """Lease the first waiting job in fair order to ``worker_id``; its row, or ``None``.
+
+        The job's owner is marked served now. On PostgreSQL the pick, the lease and the mark
+        are one statement; SQLite, whose writers take turns, runs them one after another.
+        """
+        connection = session.connection()
+        lease = {
+            "worker_id": worker_id,
+            "now": now,
+            "expires": now + dt.timedelta(seconds=self.settings.lease_seconds),
+        }
         if not self.database.is_sqlite:
-            next_job = next_job.with_for_update(skip_locked=True, of=Job)
-        return session.execute(
-            update(Job)
-            .where(Job.id == next_job.scalar_subquery())
-            .values(
-                status=JobStatus.RUNNING,
-                attempts=Job.attempts + 1,
-                lease_owner=worker_id,
-                lease_expires_at=now + dt.timedelta(seconds=self.settings.lease_seconds),
-                started_at=func.coalesce(Job.started_at, now),
-            )
-            .returning(
-                Job.id,
-                Job.user_id,
-                Job.options,
-                Job.input_sha256,
-                Job.guide_sha256,
-                Job.attempts,
-            )
-            .execution_options(synchronize_session=False)
-        ).one_or_none()
+            return connection.execute(_LEASE_NEXT_AND_MARK_SERVED, lease).one_or_none()
+
+        row = connection.execute(_LEASE_NEXT, lease).one_or_none()
+        if row is not None:
+            connection.execute(_MARK_SERVED, {"user_id": row.user_id, "now": now})
+        return row
 
     def heartbeat(self, job_id: int, worker_id: str) -> LeaseState:
         """Renew the lease; say whether it is still held and whether a cancel was asked."""
@@ -344,20 +337,29 @@ class JobQueue:
 
         Neither kind is charged. Returns the job's status afterwards.
         """
+        retry_below = self.settings.max_attempts if kind is FailureKind.ENGINE else 0
         with self.database.writing() as session:
-            job = self._held(session, job_id, worker_id)
-            if job is None:
+            ended = (
+                session.connection()
+                .execute(
+                    _FAIL,
+                    {
+                        "job_id": job_id,
+                        "worker_id": worker_id,
+                        "reason": reason,
+                        "kind": kind,
+                        "retry_below": retry_below,
+                        "now": utcnow(),
+                    },
+                )
+                .scalar_one_or_none()
+            )
+            if ended is None:
                 return JobStatus(find_job(session, job_id).status)
-            job.error = reason
-            job.failure_kind = kind
-            if kind is FailureKind.ENGINE and job.attempts < self.settings.max_attempts:
-                _release(job)
+            status = JobStatus(ended)
+            if status is JobStatus.QUEUED:
                 self.notifier.publish(session, wakeup.QUEUE)
-            else:
-                job.charged = False
-                _end(job, JobStatus.FAILED)
             self.notifier.publish(session, wakeup.JOB, str(job_id))
-            status = JobStatus(job.status)
         _log.info("Job %d failed (%s) on %s: %s; now %s.", job_id, kind, worker_id, reason, status)
         return status
 
@@ -448,16 +450,16 @@ class JobQueue:
         return job
 
     def _report(self, session: Session, job_id: int, worker_id: str, **changes: Any) -> LeaseState:
-        result = session.execute(
-            update(Job)
-            .where(
-                Job.id == job_id,
-                Job.status == JobStatus.RUNNING,
-                Job.lease_owner == worker_id,
+        result = (
+            session.connection()
+            .execute(
+                update(Job)
+                .where(_is_held(job_id, worker_id))
+                .values(**changes)
+                .returning(Job.cancel_requested)
             )
-            .values(**changes)
-            .returning(Job.cancel_requested)
-        ).one_or_none()
+            .one_or_none()
+        )
         if result is None:
             return LeaseState.LOST
         return LeaseState.CANCEL_REQUESTED if result[0] else LeaseState.HELD
@@ -482,6 +484,78 @@ class JobQueue:
             else:
                 _release(job)
             self.notifier.publish(session, wakeup.JOB, str(job.id))
+        session.flush()  # the claim that follows reads the table directly
+
+
+def _lease(pick: ColumnElement[int]) -> Update:
+    """Lease the job ``pick`` names to ``:worker_id`` until ``:expires``, as of ``:now``."""
+    now = bindparam("now", type_=Job.started_at.type)
+    return (
+        update(Job)
+        .where(Job.id == pick)
+        .values(
+            status=JobStatus.RUNNING,
+            attempts=Job.attempts + 1,
+            lease_owner=bindparam("worker_id", type_=Job.lease_owner.type),
+            lease_expires_at=bindparam("expires", type_=Job.lease_expires_at.type),
+            started_at=func.coalesce(Job.started_at, now),
+        )
+        .returning(
+            Job.id,
+            Job.user_id,
+            Job.options,
+            Job.input_sha256,
+            Job.guide_sha256,
+            Job.attempts,
+        )
+    )
+
+
+def _lease_next_and_mark_served() -> Select[Any]:
+    leased = _lease(fair_order.next_job_locked()).cte("leased")
+    served = (
+        update(User)
+        .where(User.id == leased.c.user_id)
+        .values(last_served_at=bindparam("now", type_=User.last_served_at.type))
+        .cte("served")
+    )
+    return select(leased).add_cte(served)
+
+
+def _is_held(job_id: Any, worker_id: Any) -> ColumnElement[bool]:
+    return and_(Job.id == job_id, Job.status == JobStatus.RUNNING, Job.lease_owner == worker_id)
+
+
+def _fail() -> Update:
+    """End or requeue a held job: requeued while its attempts are under ``:retry_below``."""
+    retried = Job.attempts < bindparam("retry_below")
+    return (
+        update(Job)
+        .where(_is_held(bindparam("job_id"), bindparam("worker_id")))
+        .values(
+            error=bindparam("reason"),
+            failure_kind=bindparam("kind", type_=Job.failure_kind.type),
+            status=case((retried, JobStatus.QUEUED), else_=JobStatus.FAILED),
+            charged=case((retried, Job.charged), else_=False),
+            finished_at=case(
+                (retried, Job.finished_at), else_=bindparam("now", type_=Job.finished_at.type)
+            ),
+            lease_owner=None,
+            lease_expires_at=None,
+        )
+        .returning(Job.status)
+    )
+
+
+# Built once: a claim is the hottest statement there is.
+_LEASE_NEXT = _lease(fair_order.next_job().scalar_subquery())
+_LEASE_NEXT_AND_MARK_SERVED = _lease_next_and_mark_served()
+_FAIL = _fail()
+_MARK_SERVED = (
+    update(User)
+    .where(User.id == bindparam("user_id"))
+    .values(last_served_at=bindparam("now", type_=User.last_served_at.type))
+)
 
 
 def find_job(session: Session, job_id: int, *, lock: bool = False) -> Job:

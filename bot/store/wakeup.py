@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Protocol
 
 import psycopg
-from sqlalchemy import event, func, select
+from sqlalchemy import ARRAY, Text, event, func, literal, select
 from sqlalchemy.orm import Session
 
 from bot.store.database import Database, sqlite_path
@@ -81,10 +81,24 @@ class PostgresNotifier:
         self._conninfo = url.render_as_string(hide_password=False)
 
     def publish(self, session: Session, channel: str, payload: str = "") -> None:
-        session.execute(select(func.pg_notify(channel, payload)))
+        _pending(session, "before_commit", _send_notifies).append(WakeUp(channel, payload))
 
     def listen(self) -> Listener:
         return _PostgresListener(self._conninfo)
+
+
+def _send_notifies(session: Session, wakeups: list[WakeUp]) -> None:
+    """Every wake-up of the transaction in one statement, so a commit costs one round trip more."""
+    unique = list(dict.fromkeys(wakeups))
+    notes = (
+        func.unnest(
+            literal([w.channel for w in unique], ARRAY(Text)),
+            literal([w.payload for w in unique], ARRAY(Text)),
+        )
+        .table_valued("channel", "payload")
+        .render_derived("notes")
+    )
+    session.connection().execute(select(func.pg_notify(notes.c.channel, notes.c.payload)))
 
 
 class _PostgresListener:
@@ -121,11 +135,8 @@ class SocketNotifier:
         self.folder = folder
 
     def publish(self, session: Session, channel: str, payload: str = "") -> None:
-        pending = session.info.get(_PENDING_KEY)
-        if pending is None:
-            pending = session.info[_PENDING_KEY] = []
-            _after_commit(session, lambda: self.send(session.info.pop(_PENDING_KEY, [])))
-        pending.append(WakeUp(channel, payload))
+        sent = _pending(session, "after_commit", lambda _session, wakeups: self.send(wakeups))
+        sent.append(WakeUp(channel, payload))
 
     def send(self, wakeups: list[WakeUp]) -> None:
         if not wakeups or not self.folder.is_dir():
@@ -209,11 +220,25 @@ class _SilentListener:
         return None
 
 
-def _after_commit(session: Session, callback: Callable[[], None]) -> None:
-    def run(_session: Session) -> None:
-        callback()
+def _pending(
+    session: Session, when: str, send: Callable[[Session, list[WakeUp]], None]
+) -> list[WakeUp]:
+    """The wake-ups ``session`` has yet to send; the first call has ``send`` run at ``when``.
 
-    event.listen(session, "after_commit", run, once=True)
+    ``when`` is a session event: ``before_commit`` to send inside the transaction,
+    ``after_commit`` to send once it is durable. A rolled-back session sends nothing.
+    """
+    pending: list[WakeUp] | None = session.info.get(_PENDING_KEY)
+    if pending is None:
+        pending = session.info[_PENDING_KEY] = []
+
+        def run(_session: Session) -> None:
+            wakeups = session.info.pop(_PENDING_KEY, [])
+            if wakeups:
+                send(session, wakeups)
+
+        event.listen(session, when, run, once=True)
+    return pending
 
 
 def _address(name: str) -> bytes:

@@ -6,7 +6,7 @@ import datetime as dt
 import threading
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from bot.store.errors import NotAllowed
 from bot.store.models import FailureKind, Job, JobStatus
@@ -182,6 +182,23 @@ def test_concurrent_claims_never_share_a_job(queue: JobQueue) -> None:
         thread.join()
 
     assert sorted(claimed) == sorted(submitted)
+
+
+@pytest.mark.parametrize("bob_waits", [True, False], ids=["next-person", "own-next-job"])
+def test_a_claim_passes_over_a_job_another_engine_holds(queue: JobQueue, bob_waits: bool) -> None:
+    """With Alice's turn held, Bob's turn comes next; with no other turn, Alice's next job."""
+    if queue.database.is_sqlite:
+        pytest.skip("SQLite writers take turns, so no engine holds a job while another claims.")
+    held, alices_next = (queue.submit(person("alice"), NOISE).job_id for _ in range(2))
+    bobs = queue.submit(person("bob"), NOISE).job_id if bob_waits else None
+
+    with queue.database.engine.connect() as other_engine:
+        other_engine.execute(select(Job.id).where(Job.id == held).with_for_update())
+        claimed = queue.claim("w")
+        other_engine.rollback()
+
+    assert claimed is not None
+    assert claimed.id == (bobs if bob_waits else alices_next)
 
 
 def _expire_lease(queue: JobQueue, job_id: int) -> None:
