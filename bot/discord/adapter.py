@@ -311,9 +311,27 @@ class DiscordAdapter:
     ) -> None:
         try:
             data = await self._read_picture(image, url) if (image or url) else None
+        except (Refusal, BadInput) as exc:
+            await self._refuse_after_deferral(interaction, str(exc))
+            return
+        await self._submit_deferred(
+            interaction, requester, options, data, share_original=share_original
+        )
+
+    async def _submit_deferred(
+        self,
+        interaction: discord.Interaction[Any],
+        requester: Requester,
+        options: DreamOptions,
+        picture: bytes | None,
+        *,
+        share_original: bool,
+    ) -> None:
+        """Queue a dream for a deferred interaction, then follow it in the interaction's reply."""
+        try:
             original = await interaction.original_response()
             reply_to = _reply_to(interaction.channel_id, original.id, share_original=share_original)
-            submitted = await self._submit(requester, options, data, reply_to)
+            submitted = await self._submit(requester, options, picture, reply_to)
         except (Refusal, BadInput) as exc:
             await self._refuse_after_deferral(interaction, str(exc))
             return
@@ -414,18 +432,7 @@ class DiscordAdapter:
             return
         shared = bool(job.reply_to.get(SHARE_ORIGINAL)) and _same_person(job.requester, requester)
         await interaction.response.defer(thinking=True)
-        try:
-            original = await interaction.original_response()
-            reply_to = _reply_to(interaction.channel_id, original.id, share_original=shared)
-            submitted = await self._submit(requester, options, picture, reply_to)
-        except (Refusal, BadInput) as exc:
-            await self._refuse_after_deferral(interaction, str(exc))
-            return
-        await interaction.edit_original_response(
-            content=messages.queued(submitted.place), view=buttons.waiting_view(submitted.job_id)
-        )
-        live = LiveReply(interaction=interaction, filesize_limit=interaction.filesize_limit)
-        self._follow(submitted.job_id, live)
+        await self._submit_deferred(interaction, requester, options, picture, share_original=shared)
 
     # -- progress ---------------------------------------------------------------------------
 
