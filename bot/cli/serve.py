@@ -84,7 +84,7 @@ async def _serve(settings: Settings, service: DreamService, *, engines: int) -> 
         for index in range(engines)
     ]
     for name, entry in find_front_ends().items():
-        _log.info("Starting the %s front end.", name)
+        _log.debug("Starting the %s front end.", name)
         tasks.append(asyncio.create_task(_front_end(name, entry, settings, service)))
     _log.info("dreambot is serving with %d engine(s); stop it with Ctrl-C.", engines)
 
@@ -140,12 +140,13 @@ async def _stop_engine(process: subprocess.Popen[bytes]) -> None:
 
 
 def _explain_missing_tokens(settings: Settings) -> None:
-    if settings.discord_token is None:
+    """Say which chat platforms stay off, judged as their adapters judge it."""
+    from bot.discord.config import DiscordConfig
+    from bot.slack.config import SlackConfig
+
+    if not DiscordConfig.from_settings(settings).enabled:
         print("Discord is off: set DISCORD_TOKEN to the bot's token to enable it.")
-    slack_ready = settings.slack_bot_token and (
-        settings.slack_signing_secret or settings.slack_app_token
-    )
-    if not slack_ready and not (settings.slack_client_id and settings.slack_client_secret):
+    if not SlackConfig.from_settings(settings).enabled:
         print(
             "Slack is off: set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN "
             "(Socket Mode), or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for installs."
