@@ -13,9 +13,6 @@ from engine.options import RANGES, DreamOptions, Mode
 
 _log = logging.getLogger(__name__)
 
-SAMPLE = Path(__file__).resolve().parents[2] / "engine" / "samples" / "cat.jpg"
-
-
 def register(subcommands: Any) -> None:
     dream = subcommands.add_parser(
         "dream",
