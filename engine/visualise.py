@@ -1,12 +1,13 @@
 """Dreams from noise: a picture grown from nothing until the network sees the objective in it.
 
 Plain gradient ascent from noise finds adversarial patterns that only the
-dreaming network recognises. Two priors keep the picture natural instead: the
+dreaming network recognises. Priors keep the picture natural instead: the
 picture is parameterised by its spectrum, scaled so coarse shapes move first
-and colours are decorrelated as in natural photos; and every step looks at a
-randomly moved, scaled and rotated copy, so only features that survive those
-changes grow. In this mode an "octave" is a stage of the optimisation whose
-transforms are a little gentler than the stage before.
+and colours are decorrelated as in natural photos, held at half size and
+enlarged smoothly, and mildly penalised for jumps between neighbouring pixels;
+and every step looks at randomly moved, scaled and rotated copies, so only
+features that survive those changes grow. In this mode an "octave" is a stage
+of the optimisation whose transforms are a little gentler than the stage before.
 """
 
 from __future__ import annotations
@@ -44,6 +45,13 @@ class NoiseSchedule:
     scale_range: float = 0.25
     decay: float = 1.5
     """How much more the coarse frequencies move than the fine ones."""
+
+    coarseness: int = 2
+    """The picture is held at this fraction of its size and enlarged smoothly, so that the
+    finest grain, which other networks do not share, has nowhere to grow."""
+
+    smoothness: float = 3.0
+    """The weight of a penalty on neighbouring pixels' differences (total variation)."""
 
 
 class SpectralPicture(torch.nn.Module):
@@ -84,17 +92,24 @@ def dream_from_noise(
     device: torch.device,
 ) -> torch.Tensor:
     """Grow a (1, 3, height, width) picture in [0, 1] that raises ``objective``."""
-    picture = SpectralPicture(height, width, generator=generator, decay=schedule.decay).to(device)
+    picture = _SmoothlyEnlarged(
+        SpectralPicture(
+            height // schedule.coarseness,
+            width // schedule.coarseness,
+            generator=generator,
+            decay=schedule.decay,
+        ),
+        size=(height, width),
+    ).to(device)
     optimiser = torch.optim.Adam(picture.parameters(), lr=schedule.learning_rate)
 
     for stage in range(1, schedule.stages + 1):
         gentleness = 1 - 0.5 * (stage - 1) / max(1, schedule.stages - 1)
         for step in range(schedule.steps):
             optimiser.zero_grad()
-            views = _transformed_copies(
-                picture(), schedule, strength=gentleness, generator=generator
-            )
-            loss = -objective(views)
+            pixels = picture()
+            views = _transformed_copies(pixels, schedule, strength=gentleness, generator=generator)
+            loss = schedule.smoothness * _total_variation(pixels) - objective(views)
             loss.backward()
             optimiser.step()
             last = step == schedule.steps - 1
@@ -106,6 +121,26 @@ def dream_from_noise(
 
     with torch.no_grad():
         return picture()
+
+
+class _SmoothlyEnlarged(torch.nn.Module):
+    """A smaller picture enlarged bilinearly to ``size``."""
+
+    def __init__(self, picture: torch.nn.Module, *, size: tuple[int, int]) -> None:
+        super().__init__()
+        self.picture = picture
+        self.size = size
+
+    def forward(self) -> torch.Tensor:
+        small: torch.Tensor = self.picture()
+        return F.interpolate(small, size=self.size, mode="bilinear", align_corners=False)
+
+
+def _total_variation(pixels: torch.Tensor) -> torch.Tensor:
+    """The mean absolute difference between neighbouring pixels, down and across."""
+    down = (pixels[:, :, 1:, :] - pixels[:, :, :-1, :]).abs().mean()
+    across = (pixels[:, :, :, 1:] - pixels[:, :, :, :-1]).abs().mean()
+    return down + across
 
 
 def _transformed_copies(
