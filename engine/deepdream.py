@@ -92,24 +92,23 @@ def gradient_step(
     generator: torch.Generator,
 ) -> torch.Tensor:
     """One jittered, normalised gradient ascent step, clipped to [0, 1]."""
-    shift = (
-        [
-            int(value)
-            for value in torch.randint(
-                -schedule.jitter, schedule.jitter + 1, (2,), generator=generator
-            )
-        ]
-        if schedule.jitter
-        else [0, 0]
-    )
-    rolled = torch.roll(pixels, shifts=shift, dims=(2, 3))
+    down, across = _random_shift(schedule.jitter, generator)
+    rolled = torch.roll(pixels, shifts=(down, across), dims=(2, 3))
 
     gradient = tiled_gradient(rolled, objective, tile=schedule.tile)
     scale = (schedule.step_size / 255) / (gradient.abs().mean() + 1e-8)
     rolled = rolled + scale * gradient
 
-    restored = torch.roll(rolled, shifts=[-shift[0], -shift[1]], dims=(2, 3))
+    restored = torch.roll(rolled, shifts=(-down, -across), dims=(2, 3))
     return restored.clamp(0, 1)
+
+
+def _random_shift(jitter: int, generator: torch.Generator) -> tuple[int, int]:
+    """A roll of up to ``jitter`` pixels down and across, either way."""
+    if not jitter:
+        return 0, 0
+    down, across = torch.randint(-jitter, jitter + 1, (2,), generator=generator).tolist()
+    return down, across
 
 
 def tiled_gradient(pixels: torch.Tensor, objective: Objective, *, tile: int) -> torch.Tensor:
