@@ -13,6 +13,7 @@ from engine.options import RANGES, DreamOptions, Mode
 
 _log = logging.getLogger(__name__)
 
+
 def register(subcommands: Any) -> None:
     dream = subcommands.add_parser(
         "dream",
