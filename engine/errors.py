@@ -40,11 +40,14 @@ class WeightsMissing(EngineUnavailable):
         self.network = network
         self.expected_path = expected_path
         self.url = url
-        source = f" from {url}" if url else ""
-        super().__init__(
-            f"The weights of {network} are not on this machine: download them{source} "
-            f"to {expected_path}, or pass the file with --weights PATH."
-        )
+        if url is None:
+            message = f"The weights file {expected_path} of {network} does not exist."
+        else:
+            message = (
+                f"The weights of {network} are not on this machine: download them from {url} "
+                f"to {expected_path}, or pass the file with --weights PATH."
+            )
+        super().__init__(message)
 
 
 class Cancelled(DreamError):

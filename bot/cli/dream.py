@@ -119,6 +119,8 @@ def _register_weights(model: str | None, weights: Path) -> str:
     from engine.networks import register_checkpoint
     from engine.options import DEFAULT_MODEL
 
+    if not weights.is_file():
+        raise BadInput(f"The weights file {weights} does not exist; give a saved state dict.")
     architecture = model or DEFAULT_MODEL
     name = f"{architecture}@{weights.name}"
     register_checkpoint(name, architecture=architecture, weights_path=weights)

@@ -95,6 +95,7 @@ def _empty(tmp_path: Path) -> Path:
         (lambda tmp: [SAMPLE, "--step-size", "99"], "step size must be between"),
         (lambda tmp: [SAMPLE, "--noise"], "not both"),
         (lambda tmp: [], "Give an INPUT picture"),
+        (lambda tmp: [SAMPLE, "--weights", tmp / "gone.pth"], "weights file"),
     ],
     ids=[
         "not an image",
@@ -107,6 +108,7 @@ def _empty(tmp_path: Path) -> Path:
         "step out of range",
         "input and noise",
         "no input",
+        "missing weights",
     ],
 )
 def test_bad_input_exits_2_with_one_sentence(

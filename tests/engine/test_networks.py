@@ -136,3 +136,12 @@ def test_a_community_checkpoint_with_its_own_classes_dreams(tmp_path: Path) -> N
     assert network.categories[2] == "pixel"
     with pytest.raises(BadInput, match="built-in network"):
         register_checkpoint("googlenet", architecture="googlenet", weights_path=path)
+
+
+def test_a_named_weights_file_that_is_gone_is_named(tmp_path: Path) -> None:
+    register_checkpoint(
+        "vanished", architecture="efficientnet_lite0", weights_path=tmp_path / "vanished.pth"
+    )
+
+    with pytest.raises(WeightsMissing, match=r"vanished\.pth of vanished does not exist"):
+        load_network("vanished", device="cpu")
