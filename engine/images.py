@@ -12,7 +12,9 @@ import io
 import json
 import logging
 import warnings
+import xml.sax.saxutils
 from typing import Any
+from xml.etree import ElementTree
 
 from PIL import Image, ImageOps, PngImagePlugin, UnidentifiedImageError
 
@@ -27,6 +29,8 @@ METADATA_KEY = "dreambot"
 """The PNG text chunk holding a dream's options as JSON."""
 
 _ACCEPTED = "PNG, JPEG, WebP or GIF"
+_XMP_NS = "urn:dreambot:metadata:1"
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 
 def decode_image(data: bytes, *, max_pixels: int | None = None) -> Image.Image:
@@ -118,11 +122,43 @@ def encode_png(picture: Image.Image, *, metadata: dict[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
+def animation_metadata(image_format: str, metadata: dict[str, Any]) -> dict[str, bytes]:
+    """Pillow save options that carry ``metadata``: a GIF comment, or an XMP packet in WebP."""
+    text = json.dumps(metadata, sort_keys=True)
+    if image_format == "gif":
+        return {"comment": text.encode()}
+    packet = (
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        f'<rdf:RDF xmlns:rdf="{_RDF}"><rdf:Description rdf:about="" xmlns:dreambot="{_XMP_NS}">'
+        f"<dreambot:{METADATA_KEY}>{xml.sax.saxutils.escape(text)}</dreambot:{METADATA_KEY}>"
+        "</rdf:Description></rdf:RDF></x:xmpmeta>"
+    )
+    return {"xmp": packet.encode()}
+
+
 def read_metadata(data: bytes) -> dict[str, Any] | None:
-    """The metadata :func:`encode_png` wrote into ``data``, or ``None`` if there is none."""
+    """The metadata dreambot wrote into a PNG, WebP or GIF, or ``None`` if there is none."""
     with Image.open(io.BytesIO(data)) as picture:
         text = getattr(picture, "text", {}).get(METADATA_KEY)
+        comment = picture.info.get("comment")
+        xmp = picture.info.get("xmp")
+    if text is None and comment is not None:
+        text = comment.decode("utf-8", errors="replace")
+    if text is None and xmp is not None:
+        text = _from_xmp(xmp)
     if text is None:
         return None
-    loaded: dict[str, Any] = json.loads(text)
+    try:
+        loaded: dict[str, Any] = json.loads(text)
+    except json.JSONDecodeError:
+        return None
     return loaded
+
+
+def _from_xmp(packet: bytes) -> str | None:
+    try:
+        root = ElementTree.fromstring(packet)
+    except ElementTree.ParseError:
+        return None
+    found = root.find(f".//{{{_XMP_NS}}}{METADATA_KEY}")
+    return found.text if found is not None else None

@@ -6,6 +6,7 @@ import dataclasses
 import logging
 import time
 from collections.abc import Callable
+from typing import Any
 
 import torch
 from PIL import Image
@@ -158,7 +159,10 @@ def _dream_zoom(dreaming: _Dreaming) -> _Encoded:
         frame = zoom_in(dreamt)
 
     data = encode_animation(
-        frames, image_format=options.animation_format, max_bytes=options.max_bytes
+        frames,
+        image_format=options.animation_format,
+        max_bytes=options.max_bytes,
+        metadata=_metadata(options),
     )
     return _Encoded(frames[0].width, frames[0].height, data, f"image/{options.animation_format}")
 
@@ -226,8 +230,12 @@ def fit_exactly(picture: Image.Image, longest_side: int) -> Image.Image:
     return picture.resize(size, Image.Resampling.LANCZOS)
 
 
+def _metadata(options: DreamOptions) -> dict[str, Any]:
+    return {"engine_version": ENGINE_VERSION, "options": options.to_dict()}
+
+
 def _png(picture: Image.Image, options: DreamOptions) -> _Encoded:
-    metadata = {"engine_version": ENGINE_VERSION, "options": options.to_dict()}
+    metadata = _metadata(options)
     return _Encoded(
         picture.width, picture.height, encode_png(picture, metadata=metadata), "image/png"
     )

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import io
 import logging
+from typing import Any
 
 from PIL import Image
 
 from engine.errors import BadInput
+from engine.images import animation_metadata
 
 _log = logging.getLogger(__name__)
 
@@ -31,8 +33,14 @@ def zoom_in(picture: Image.Image, *, factor: float = ZOOM_PER_FRAME) -> Image.Im
     return picture.resize(picture.size, Image.Resampling.BICUBIC, box=box)
 
 
-def encode_animation(frames: list[Image.Image], *, image_format: str, max_bytes: int) -> bytes:
-    """Encode ``frames`` as a looping animation of at most ``max_bytes``.
+def encode_animation(
+    frames: list[Image.Image],
+    *,
+    image_format: str,
+    max_bytes: int,
+    metadata: dict[str, Any],
+) -> bytes:
+    """Encode ``frames`` as a looping animation of at most ``max_bytes``, carrying ``metadata``.
 
     The quality is lowered first, then the frames are shrunk by a quarter at a
     time; an animation that does not fit even at the smallest size is refused.
@@ -41,7 +49,12 @@ def encode_animation(frames: list[Image.Image], *, image_format: str, max_bytes:
     while True:
         sized = _scaled(frames, scale)
         for quality in (80, 60, 40):
-            data = _encode(sized, image_format=image_format, quality=quality)
+            data = _encode(
+                sized,
+                image_format=image_format,
+                quality=quality,
+                extra=animation_metadata(image_format, metadata),
+            )
             if len(data) <= max_bytes:
                 _log.debug(
                     "Zoom animation: %d bytes at scale %.2f, quality %d", len(data), scale, quality
@@ -62,7 +75,9 @@ def _scaled(frames: list[Image.Image], scale: float) -> list[Image.Image]:
     return [frame.resize(size, Image.Resampling.LANCZOS) for frame in frames]
 
 
-def _encode(frames: list[Image.Image], *, image_format: str, quality: int) -> bytes:
+def _encode(
+    frames: list[Image.Image], *, image_format: str, quality: int, extra: dict[str, bytes]
+) -> bytes:
     buffer = io.BytesIO()
     if image_format == "gif":
         palette_frames = [frame.convert("P", palette=Image.Palette.ADAPTIVE) for frame in frames]
@@ -74,6 +89,7 @@ def _encode(frames: list[Image.Image], *, image_format: str, quality: int) -> by
             duration=FRAME_MILLISECONDS,
             loop=0,
             optimize=quality < 80,
+            **extra,
         )
     else:
         frames[0].save(
@@ -85,5 +101,6 @@ def _encode(frames: list[Image.Image], *, image_format: str, quality: int) -> by
             loop=0,
             quality=quality,
             method=4,
+            **extra,
         )
     return buffer.getvalue()

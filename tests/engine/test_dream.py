@@ -114,6 +114,9 @@ def test_a_zoom_is_an_animation_within_its_byte_cap(
 
     assert result.media_type == f"image/{animation_format}"
     assert len(result.data) <= 64 * 1024
+    metadata = read_metadata(result.data)
+    assert metadata is not None
+    assert DreamOptions.from_dict(metadata["options"]) == options.replace(step_size=2.5)
     with Image.open(io.BytesIO(result.data)) as animation:
         assert getattr(animation, "n_frames", 1) == 4
 
