@@ -92,6 +92,12 @@ async def test_a_reaction_on_an_unfinished_dream_is_no_like(
         link = running.slack.add_public_file("cat.png", png())
         await running.command(link)
         status = (await running.slack.wait_for(lambda: running.slack.messages))[0]
+
+        async def status_is_recorded() -> bool:
+            # The adapter records the status message just after Slack accepted it.
+            return await running.adapter.memory.status_message(1) is not None
+
+        await _eventually(status_is_recorded)
         await _react(running, status.ts, user="U2", emoji="heart")
         await _eventually(lambda: any("not in the gallery" in r.msg for r in caplog.records))
         job = await running.service.get(1)
