@@ -3,6 +3,7 @@ gallery shows the original picture."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,17 @@ async def _posted_dream(running: RunningDiscord, **options: object) -> tuple[dic
     interaction = await running.dream_with_attachment(**options)
     await running.dream_next_job()
     posted = await running.original_saying(interaction, "Dreamt in", files=True)
-    return posted, int(custom_ids(posted)[0].rsplit(":", 1)[1])
+    job_id = int(custom_ids(posted)[0].rsplit(":", 1)[1])
+    await _recorded(running, posted, job_id)
+    return posted, job_id
+
+
+async def _recorded(running: RunningDiscord, posted: dict[str, Any], job_id: int) -> None:
+    """Wait until the adapter has recorded ``posted`` as showing dream ``job_id``: it does so
+    just after Discord accepted the message, so a reaction sent sooner would race it."""
+    async with asyncio.timeout(20):
+        while await running.adapter.results.job_of(int(posted["id"])) != job_id:
+            await asyncio.sleep(0.05)
 
 
 async def _gallery_likes(running: RunningDiscord, job_id: int) -> int:
@@ -100,6 +111,7 @@ async def test_a_dream_posted_in_the_channel_is_liked_after_a_restart(
             what="the dream posted in the channel",
         )
         job_id = int(custom_ids(posted)[0].rsplit(":", 1)[1])
+        await _recorded(running, posted, job_id)
 
         await running.restart()
         await fake.react(posted, "👍", user=fake.user("fan"))
