@@ -65,6 +65,14 @@ class Engines:
             counts.update(int(m) for m in _FINISHED.findall(log.read_text(errors="replace")))
         return counts
 
+    async def settled_finishes(self, expected: int, *, timeout: float = 20.0) -> Counter[int]:
+        """:meth:`finishes` once ``expected`` finishes are logged: an engine logs a finish just
+        after its commit, so a watcher woken by that commit can read the logs a moment early."""
+        async with asyncio.timeout(timeout):
+            while sum(self.finishes().values()) < expected:
+                await asyncio.sleep(0.1)
+        return self.finishes()
+
     def stop(self) -> None:
         for process in self.processes:
             if process.poll() is None:
@@ -104,7 +112,7 @@ async def test_several_engines_finish_every_job_exactly_once(
     views = [await service.get(job_id) for job_id in job_ids]
     assert [view.status for view in views] == [JobStatus.DONE] * len(job_ids)
     assert all(view.result_sha256 for view in views)
-    assert engines.finishes() == Counter(dict.fromkeys(job_ids, 1))
+    assert await engines.settled_finishes(len(job_ids)) == Counter(dict.fromkeys(job_ids, 1))
 
 
 async def test_an_engine_killed_mid_dream_loses_nothing(
@@ -128,4 +136,4 @@ async def test_an_engine_killed_mid_dream_loses_nothing(
     assert view.status == JobStatus.DONE
     assert view.attempts == 2
     assert view.lease_owner is None
-    assert engines.finishes() == Counter({submitted.job_id: 1})
+    assert await engines.settled_finishes(1) == Counter({submitted.job_id: 1})
