@@ -101,6 +101,12 @@ class RunningDiscord:
         await self.original_saying(interaction, "queue")
         return interaction
 
+    async def posted_dream(self, **options: object) -> dict[str, Any]:
+        """``/dream`` with a picture attached, dreamt, and its reply once it carries the result."""
+        interaction = await self.dream_with_attachment(**options)
+        await self.dream_next_job()
+        return await self.original_saying(interaction, "Dreamt in", files=True)
+
 
 def custom_ids(message: dict[str, Any]) -> list[str]:
     """The ``custom_id`` of every button under ``message``."""

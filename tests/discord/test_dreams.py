@@ -45,9 +45,7 @@ async def test_buttons_still_work_after_a_restart(
 ) -> None:
     async with running_discord(tmp_path, monkeypatch) as running:
         fake = running.discord
-        interaction = await running.dream_with_attachment()
-        await running.dream_next_job()
-        final = await running.original_saying(interaction, "Dreamt in", files=True)
+        final = await running.posted_dream()
         deeper = next(cid for cid in custom_ids(final) if ":deeper:" in cid)
 
         await running.restart()
@@ -69,9 +67,7 @@ async def test_only_the_author_or_an_admin_may_remove(
 ) -> None:
     async with running_discord(tmp_path, monkeypatch) as running:
         fake = running.discord
-        interaction = await running.dream_with_attachment()
-        await running.dream_next_job()
-        final = await running.original_saying(interaction, "Dreamt in", files=True)
+        final = await running.posted_dream()
         remove = next(cid for cid in custom_ids(final) if ":remove:" in cid)
 
         stranger = await fake.press_button(remove, final, user=fake.user("stranger"))
@@ -131,9 +127,7 @@ async def test_the_gallery_command_lists_the_latest_dream(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async with running_discord(tmp_path, monkeypatch) as running:
-        interaction = await running.dream_with_attachment()
-        await running.dream_next_job()
-        final = await running.original_saying(interaction, "Dreamt in", files=True)
+        final = await running.posted_dream()
         job_id = custom_ids(final)[0].rsplit(":", 1)[1]
 
         asked = await running.discord.slash_command("dream-gallery")

@@ -18,9 +18,7 @@ from tests.discord.harness import RunningDiscord, custom_ids, running_discord
 
 async def _posted_dream(running: RunningDiscord, **options: object) -> tuple[dict[str, Any], int]:
     """A dream asked for with /dream, dreamt, and posted: its message and its job id."""
-    interaction = await running.dream_with_attachment(**options)
-    await running.dream_next_job()
-    posted = await running.original_saying(interaction, "Dreamt in", files=True)
+    posted = await running.posted_dream(**options)
     job_id = int(custom_ids(posted)[0].rsplit(":", 1)[1])
     await _recorded(running, posted, job_id)
     return posted, job_id
