@@ -45,6 +45,7 @@ def encode_animation(
     The quality is lowered first, then the frames are shrunk by a quarter at a
     time; an animation that does not fit even at the smallest size is refused.
     """
+    extra = animation_metadata(image_format, metadata)
     scale = 1.0
     while True:
         sized = _scaled(frames, scale)
@@ -53,7 +54,7 @@ def encode_animation(
                 sized,
                 image_format=image_format,
                 quality=quality,
-                extra=animation_metadata(image_format, metadata),
+                extra=extra,
             )
             if len(data) <= max_bytes:
                 _log.debug(
